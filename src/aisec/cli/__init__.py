@@ -1,0 +1,1 @@
+"""The ``aisec`` command line (Typer); one module per command group."""

@@ -1,0 +1,72 @@
+"""Entry point of the ``aisec`` command.
+
+Exit codes (documented in docs/cli.md and tested): 0 nothing at or above the fail
+threshold; 1 findings at or above it; 2 usage or configuration error; 3 some input could
+not be fully analysed and nothing worse was found.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from aisec import __version__
+from aisec.cli import checks_cmd, demo_cmd, scan_cmd
+from aisec.core.errors import AisecError
+
+app = typer.Typer(
+    name="aisec",
+    help="AI security management: scan model files, test models, guard and govern AI systems.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("scan")(scan_cmd.scan)
+app.add_typer(checks_cmd.app, name="checks")
+app.command("demo")(demo_cmd.demo)
+
+
+@app.command("version")
+def version() -> None:
+    """Print the aisec version."""
+    typer.echo(__version__)
+
+
+def main(argv: list[str] | None = None) -> int:
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=argv, prog_name="aisec", standalone_mode=False)
+    except AisecError as exc:
+        _error(exc)
+        return exc.exit_code
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer.Abort:
+        return 130
+    except Exception as exc:  # click's usage errors
+        from typer._click.exceptions import ClickException, UsageError
+
+        if isinstance(exc, UsageError):
+            exc.show()
+            return 2
+        if isinstance(exc, ClickException):
+            exc.show()
+            return exc.exit_code
+        raise
+    return result if isinstance(result, int) else 0
+
+
+def _error(exc: AisecError) -> None:
+    sys.stderr.write(f"aisec: error [{exc.code}]: {exc.message}\n")
+    if exc.hint:
+        sys.stderr.write(f"  hint: {exc.hint}\n")
+
+
+def run() -> None:
+    """Console-script entry point."""
+    raise SystemExit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -1,0 +1,96 @@
+"""``aisec scan``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from aisec.cli.options import Format, SeverityName
+from aisec.core.errors import InputError
+from aisec.core.settings import load_settings
+
+
+def scan(
+    paths: Annotated[list[Path], typer.Argument(help="Files, directories or archives to scan.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.console,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    fail_on: Annotated[
+        SeverityName | None, typer.Option("--fail-on", help="Exit 1 on findings at or above this severity [default: high].")
+    ] = None,
+    allow_global: Annotated[
+        list[str] | None, typer.Option("--allow-global", help="Treat module.name (or module.*) in pickles as allowed.")
+    ] = None,
+    deny_global: Annotated[
+        list[str] | None, typer.Option("--deny-global", help="Treat module.name (or module.*) in pickles as dangerous.")
+    ] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="Processes used for many files.")] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", help="Seconds allowed per file.")] = None,
+) -> int:
+    """Scan model files statically for code execution, tampering and malformed structure.
+
+    Nothing is loaded or executed. Exit codes: 0 clean, 1 findings at or above
+    --fail-on, 2 usage error, 3 some input could not be fully analysed.
+    """
+    from aisec.core.registry import default_registry
+    from aisec.modelfile.scanner import iter_files, scan as run_scan
+
+    overrides: dict[str, Any] = {
+        "fail_on": fail_on.value if fail_on else None,
+        "workers": workers,
+        "timeout_seconds": timeout,
+    }
+    settings = load_settings(overrides)
+    if allow_global or deny_global:
+        from dataclasses import replace
+
+        settings = replace(
+            settings,
+            allow_globals=settings.allow_globals + tuple(allow_global or ()),
+            deny_globals=settings.deny_globals + tuple(deny_global or ()),
+        )
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"no such file or directory: {path}", hint="check the path")
+    registry = default_registry()
+    total = sum(1 for _ in iter_files(paths))
+    run = _scan_with_progress(paths, settings, registry, total, run_scan)
+    text = render_report(run, fmt.value, settings.fail_on, registry.enabled(), to_terminal=output is None)
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {output}: {exc.strerror}", hint="check the directory") from None
+        if fmt is not Format.console:
+            summary = render_report(run, "console", settings.fail_on, registry.enabled(), to_terminal=False)
+            typer.echo(summary, nl=False, err=True)
+    else:
+        sys.stdout.write(text)
+    return run.exit_code(settings.fail_on)
+
+
+def render_report(run: Any, fmt: str, fail_on: Any, rules: Any, *, to_terminal: bool) -> str:
+    """Console reports get colour and the terminal's width on a terminal, and a wide
+    fixed width elsewhere so that ids and paths are not wrapped in logs."""
+    from aisec.report.render import render
+
+    tty = to_terminal and sys.stdout.isatty()
+    return render(run, fmt, fail_on=fail_on, rules=rules, color=tty, width=None if tty else 200)
+
+
+def _scan_with_progress(paths: list[Path], settings: Any, registry: Any, total: int, run_scan: Any) -> Any:
+    if total < 2 or not sys.stderr.isatty():
+        return run_scan(paths, settings, registry=registry)
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=_stderr_console()) as progress:
+        task = progress.add_task("scanning", total=total)
+        return run_scan(paths, settings, registry=registry, progress=lambda _: progress.advance(task))
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)

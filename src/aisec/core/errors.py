@@ -1,0 +1,84 @@
+"""The aisec exception tree.
+
+Every error aisec raises on purpose derives from :class:`AisecError` and carries a
+stable ``code`` (documented in ``docs/errors.md``) and a ``hint`` that tells the user
+what to do next::
+
+    AisecError                      AISEC-E000
+    ├── ConfigError                 AISEC-E100  bad setting, flag or config file (exit 2)
+    │   └── UsageError              AISEC-E101  bad command-line usage (exit 2)
+    ├── InputError                  AISEC-E200  a path or target cannot be read (exit 2)
+    ├── PluginError                 AISEC-E300  a registered check failed to load or run
+    └── AnalysisError               AISEC-E400  an analyser cannot go on with one input
+        ├── LimitExceeded           AISEC-E401  a resource cap was reached (size, depth, time)
+        └── MalformedInput          AISEC-E402  the input violates its format
+
+Analysis errors never escape a scan: the engine turns them into findings or skipped
+entries for the artefact concerned, so one hostile file cannot stop a scan.
+"""
+
+from __future__ import annotations
+
+
+class AisecError(Exception):
+    code = "AISEC-E000"
+    exit_code = 2
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        if self.hint:
+            return f"{self.message} ({self.hint})"
+        return self.message
+
+
+class ConfigError(AisecError):
+    code = "AISEC-E100"
+
+
+class UsageError(ConfigError):
+    code = "AISEC-E101"
+
+
+class InputError(AisecError):
+    code = "AISEC-E200"
+
+
+class PluginError(AisecError):
+    code = "AISEC-E300"
+
+
+class AnalysisError(AisecError):
+    code = "AISEC-E400"
+
+
+class LimitExceeded(AnalysisError):
+    code = "AISEC-E401"
+
+    def __init__(self, limit: str, value: int | float, *, hint: str | None = None) -> None:
+        super().__init__(f"limit {limit} reached ({value})", hint=hint)
+        self.limit = limit
+        self.value = value
+
+
+class MalformedInput(AnalysisError):
+    code = "AISEC-E402"
+
+    def __init__(self, message: str, *, offset: int | None = None) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+ALL_ERRORS: tuple[type[AisecError], ...] = (
+    AisecError,
+    ConfigError,
+    UsageError,
+    InputError,
+    PluginError,
+    AnalysisError,
+    LimitExceeded,
+    MalformedInput,
+)

@@ -1,0 +1,242 @@
+"""Format detection by content, and dispatch to the format and container handlers.
+
+Extensions are never trusted: every file and archive member is sniffed from its bytes,
+and containers are descended to ``max_archive_depth``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from aisec.core.errors import LimitExceeded, MalformedInput
+from aisec.core.finding import Location
+from aisec.modelfile.blob import Blob
+from aisec.modelfile.containers.compressed import decompress, sniff_compression
+from aisec.modelfile.containers.member import Member
+from aisec.modelfile.containers.sevenzip import is_7z, iter_7z
+from aisec.modelfile.containers.tar import is_tar, iter_tar
+from aisec.modelfile.containers.zip import is_zip, iter_zip
+from aisec.modelfile.context import ScanContext
+from aisec.modelfile.formats.numpy_file import MAGIC as NPY_MAGIC
+from aisec.modelfile.formats.numpy_file import analyse_npy
+from aisec.modelfile.formats.pickle_stream import analyse_pickle_file
+from aisec.modelfile.formats.torch_legacy import analyse_legacy_tar_member
+from aisec.modelfile.formats.torchscript import CODE_MEMBER, scan_code
+from aisec.modelfile.reports import ArtefactReport, ContainerReport
+
+Handler = Callable[[Blob, Location, ScanContext, int], bool]
+STORAGE_MEMBER = re.compile(r"(^|/)data/\d+$")
+STRONG_CODECS = ("gzip", "bz2", "xz", "lz4")
+
+
+def analyse_blob(blob: Blob, location: Location, ctx: ScanContext, depth: int = 0) -> None:
+    """Analyse one file or member: the first handler that claims it wins."""
+    if depth > ctx.settings.max_archive_depth:
+        _limit(ctx, location, len(blob), f"containers nested deeper than {ctx.settings.max_archive_depth}", "max_archive_depth")
+        return
+    if ctx.out_of_time():
+        _limit(ctx, location, len(blob), "time budget for this file spent", "timeout_seconds")
+        return
+    for handler in candidates(blob):
+        try:
+            if handler(blob, location, ctx, depth):
+                return
+        except (LimitExceeded, MalformedInput) as exc:
+            facts = ArtefactReport(location, handler.__name__.removeprefix("_"), len(blob))
+            kind = "limit" if isinstance(exc, LimitExceeded) else "malformed"
+            facts.add(kind, exc.message, location, limit=getattr(exc, "limit", None))
+            ctx.add_artefact(location, facts.format, len(blob))
+            ctx.judge(facts)
+            return
+    head = blob.head(8192)
+    if _is_text(head):
+        ctx.add_artefact(location, "text", len(blob))
+        return
+    ctx.skip(location, "unknown", len(blob), "unrecognised format: not a model or container format aisec reads")
+
+
+def candidates(blob: Blob) -> Iterator[Handler]:
+    head = blob.head(1024)
+    if not head:
+        yield _empty
+        return
+    if is_zip(head, blob):
+        yield _zip
+    if is_7z(head):
+        yield _sevenzip
+    codec = sniff_compression(head)
+    if codec in STRONG_CODECS:
+        yield _compressed
+    if head.startswith(NPY_MAGIC):
+        yield _npy
+    if head[0] == 0x80 and len(head) > 1 and head[1] < 16:  # PROTO, incl. future ones
+        yield _pickle
+    if is_tar(head):
+        yield _tar
+    if codec is not None and codec not in STRONG_CODECS:
+        yield _weak_compressed
+    if _is_safetensors(head, len(blob)):
+        yield _safetensors
+    yield _maybe_pickle
+
+
+def _is_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3  # a character cut by the sample's end
+    return True
+
+
+def _is_safetensors(head: bytes, size: int) -> bool:
+    if len(head) < 10:
+        return False
+    header = int.from_bytes(head[:8], "little")
+    return 2 <= header <= size - 8 and head[8:9] == b"{"
+
+
+def _limit(ctx: ScanContext, location: Location, size: int | None, detail: str, limit: str) -> None:
+    facts = ArtefactReport(location, "unknown", size)
+    facts.add("limit", detail, location, limit=limit)
+    ctx.add_artefact(location, "unknown", size)
+    ctx.judge(facts)
+
+
+# -- handlers --------------------------------------------------------------------------
+def _empty(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
+    ctx.add_artefact(location, "empty", 0)
+    return True
+
+
+def _pickle(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
+    return analyse_pickle_file(blob, location, ctx)
+
+
+def _maybe_pickle(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
+    return analyse_pickle_file(blob, location, ctx, tentative=True)
+
+
+def _npy(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
+    return analyse_npy(blob, location, ctx)
+
+
+def _safetensors(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
+    # Structural validation of safetensors belongs to its own handler; here it is
+    # recognised as a data-only format.
+    ctx.add_artefact(location, "safetensors", len(blob))
+    return True
+
+
+def _compressed(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
+    codec = sniff_compression(blob.head(16)) or "unknown"
+    report = ContainerReport(location, codec)
+    artefact = ctx.add_artefact(location, codec, len(blob))
+    try:
+        inner = decompress(blob, codec, ctx.settings, what=f"{codec} stream")
+    except LimitExceeded as exc:
+        report.add("decompression-bomb", exc.message, location, limit=exc.limit)
+        ctx.judge(report)
+        return True
+    except MalformedInput as exc:
+        report.add("unreadable-member", f"{codec} stream is corrupt: {exc.message}", location.at(exc.offset))
+        ctx.judge(report)
+        return True
+    with inner:
+        analyse_blob(inner, location.inner(f"({codec})"), ctx, depth + 1)
+    artefact.format = codec
+    ctx.judge(report)
+    return True
+
+
+def _weak_compressed(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
+    """zlib and LZMA-alone streams have weak signatures: claim only if they decode."""
+    codec = sniff_compression(blob.head(16)) or "unknown"
+    try:
+        with decompress(blob.slice(0, 65536), codec, ctx.settings, what="probe") as probe:
+            if len(probe) == 0:
+                return False
+    except MalformedInput as exc:
+        if exc.offset is None or exc.offset < 65536 - 16:
+            # Fails early: not this format (unless the whole thing is tiny and truncated).
+            if len(blob) > 65536:
+                return False
+            if "truncated" not in exc.message and "end of stream" not in exc.message:
+                return False
+    except LimitExceeded:
+        pass
+    return _compressed(blob, location, ctx, depth)
+
+
+def _members(
+    members: Iterator[Member], location: Location, ctx: ScanContext, depth: int, report: ContainerReport
+) -> dict[str, int]:
+    stats = {"members": 0, "tensor_storages": 0, "torch_markers": 0, "code": 0}
+    facts = ArtefactReport(location, report.format)
+    for member in members:
+        stats["members"] += 1
+        where = location.inner(member.name)
+        name = member.name
+        if name.endswith(("data.pkl", "/version", ".data/version")) or name in ("version", "data.pkl"):
+            stats["torch_markers"] += 1
+        if member.blob is None:
+            ctx.skip(where, "unknown", member.declared_size, member.error or "member could not be read")
+            continue
+        with member.blob as blob:
+            if STORAGE_MEMBER.search(name) and not _suspicious_head(blob):
+                stats["tensor_storages"] += 1
+                continue
+            if CODE_MEMBER.search(name):
+                stats["code"] += 1
+                scan_code(blob, where, facts)
+            if name.rsplit("/", 1)[-1] in ("storages", "tensors") and analyse_legacy_tar_member(
+                name.rsplit("/", 1)[-1], blob, where, ctx
+            ):
+                continue
+            analyse_blob(blob, where, ctx, depth + 1)
+    report.members = stats["members"]
+    ctx.judge(facts)
+    return stats
+
+
+def _suspicious_head(blob: Blob) -> bool:
+    """Raw tensor bytes are never unpickled; look inside only if they start like
+    something a loader would parse."""
+    head = blob.head(8)
+    return head[:2] in (b"PK", b"7z", b"\x1f\x8b") or head[:6] == NPY_MAGIC or (
+        head[:1] == b"\x80" and len(head) > 2 and head[1] <= 5 and head[2] in b"\x95}](cq\x8c"
+    )
+
+
+def _container(
+    blob: Blob, location: Location, ctx: ScanContext, depth: int, fmt: str,
+    opener: Callable[[Blob, ContainerReport], Iterator[Member]],
+) -> bool:
+    report = ContainerReport(location, fmt)
+    artefact = ctx.add_artefact(location, fmt, len(blob))
+    try:
+        stats = _members(opener(blob, report), location, ctx, depth, report)
+    except LimitExceeded as exc:
+        report.add("limit", exc.message, location, limit=exc.limit)
+        stats = {}
+    except MalformedInput as exc:
+        report.add("unreadable-member", f"{fmt} structure is corrupt: {exc.message}", location.at(exc.offset))
+        stats = {}
+    if stats.get("torch_markers"):
+        artefact.format = "torchscript" if stats.get("code") else "pytorch"
+    ctx.judge(report)
+    return True
+
+
+def _zip(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
+    return _container(blob, location, ctx, depth, "zip", lambda b, r: iter_zip(b, r, ctx.settings))
+
+
+def _tar(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
+    return _container(blob, location, ctx, depth, "tar", lambda b, r: iter_tar(b, r, ctx.settings))
+
+
+def _sevenzip(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
+    return _container(blob, location, ctx, depth, "7z", lambda b, r: iter_7z(b, r, ctx.settings))

@@ -1,0 +1,1 @@
+"""Built-in model-file checks, one per module, registered through ``aisec.checks``."""

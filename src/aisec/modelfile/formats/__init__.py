@@ -1,0 +1,1 @@
+"""Format handlers: each claims an artefact by content and analyses it statically."""

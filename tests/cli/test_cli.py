@@ -1,0 +1,126 @@
+"""End-to-end tests of the ``aisec`` command: real files, real process, real exit codes."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from aisec.cli.main import main
+
+MALICIOUS = b"\x80\x04\x8c\x02os\x8c\x06system\x93\x8c\x07echo hi\x85R."
+UNKNOWN = b"\x80\x04\x8c\x08mymodels\x8c\x03Net\x93)\x81."
+
+
+@pytest.fixture
+def files(tmp_path):
+    import pickle
+
+    (tmp_path / "clean.pkl").write_bytes(pickle.dumps({"weights": [1.0, 2.0]}, protocol=4))
+    (tmp_path / "evil.bin").write_bytes(MALICIOUS)
+    (tmp_path / "unknown.pkl").write_bytes(UNKNOWN)
+    (tmp_path / "broken.pkl").write_bytes(b"\x80\x04\x8c\x05abc")
+    return tmp_path
+
+
+def aisec(*args, cwd=None):
+    exe = Path(sys.executable).with_name("aisec")
+    return subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_exit_0_on_clean_file(files, capsys):
+    assert main(["scan", str(files / "clean.pkl")]) == 0
+
+
+def test_exit_1_on_malicious_file_and_console_names_the_call(files, capsys):
+    assert main(["scan", str(files / "evil.bin")]) == 1
+    out = capsys.readouterr().out
+    assert "modelfile.pickle.dangerous-call" in out
+    assert "posix.system" in out or "os.system" in out
+
+
+def test_fail_on_threshold(files):
+    assert main(["scan", str(files / "unknown.pkl")]) == 0
+    assert main(["scan", "--fail-on", "medium", str(files / "unknown.pkl")]) == 1
+
+
+def test_exit_3_when_input_cannot_be_fully_analysed_and_nothing_worse(files):
+    assert main(["scan", "--fail-on", "critical", str(files / "broken.pkl")]) == 3
+
+
+def test_exit_2_on_usage_and_configuration_errors(files, tmp_path, monkeypatch, capsys):
+    assert main(["scan", "--format", "yaml", str(files)]) == 2
+    assert main(["scan", str(tmp_path / "does-not-exist")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    monkeypatch.setenv("AISEC_FAIL_ON", "sometimes")
+    assert main(["scan", str(files / "clean.pkl")]) == 2
+    assert "AISEC_FAIL_ON" in capsys.readouterr().err
+
+
+def test_environment_sets_threshold_and_flag_wins(files, monkeypatch):
+    monkeypatch.setenv("AISEC_FAIL_ON", "medium")
+    assert main(["scan", str(files / "unknown.pkl")]) == 1
+    assert main(["scan", "--fail-on", "high", str(files / "unknown.pkl")]) == 0
+
+
+def test_json_report(files, capsys):
+    assert main(["scan", "--format", "json", str(files)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["exit_code"] == 1
+    assert report["summary"]["artefacts"] == 4
+    assert {f["check_id"] for f in report["findings"]} >= {
+        "modelfile.pickle.dangerous-call",
+        "modelfile.pickle.unknown-call",
+        "modelfile.pickle.malformed",
+    }
+    assert report["config"]["fail_on"] == "high"
+
+
+def test_sarif_to_output_file(files, tmp_path):
+    out = tmp_path / "report.sarif"
+    assert main(["scan", "--format", "sarif", "--output", str(out), str(files / "evil.bin")]) == 1
+    log = json.loads(out.read_text())
+    [result] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "modelfile.pickle.dangerous-call"]
+    assert result["level"] == "error"
+    assert result["locations"][0]["physicalLocation"]["region"]["byteOffset"] == MALICIOUS.index(b"R")
+
+
+def test_junit(files, capsys):
+    main(["scan", "--format", "junit", str(files)])
+    suite = ElementTree.fromstring(capsys.readouterr().out).find("testsuite")
+    assert int(suite.get("tests")) == 4
+    assert int(suite.get("failures")) == 2  # evil.bin, and broken.pkl (malformed is high)
+
+
+def test_checks_list_json(capsys):
+    assert main(["checks", "list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {"id": "modelfile.pickle.dangerous-call", "status": "enabled"}.items() <= rows[
+        [r["id"] for r in rows].index("modelfile.pickle.dangerous-call")
+    ].items()
+
+
+def test_installed_command_runs_in_a_real_process(files):
+    done = aisec("scan", "--format", "json", files / "evil.bin")
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout)["findings"]
+    assert aisec("checks", "list").returncode == 0
+    assert aisec("--help").returncode == 0
+    assert aisec("scan").returncode == 2
+
+
+def test_config_file_in_working_directory(files):
+    (files / "aisec.toml").write_text('fail_on = "medium"\n')
+    assert aisec("scan", "unknown.pkl", cwd=files).returncode == 1
+
+
+def test_demo_catches_the_trapped_files(tmp_path):
+    pytest.importorskip("sklearn")
+    done = aisec("demo", "--dir", tmp_path / "demo")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "trapped files were caught" in done.stderr
+    assert "modelfile.pickle.dangerous-call" in done.stdout
+    assert sorted(os.listdir(tmp_path / "demo"))
