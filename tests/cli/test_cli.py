@@ -28,7 +28,9 @@ def files(tmp_path):
 
 def aisec(*args, cwd=None):
     exe = Path(sys.executable).with_name("aisec")
-    return subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [str(exe), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
 
 
 def test_exit_0_on_clean_file(files, capsys):
@@ -83,9 +85,13 @@ def test_sarif_to_output_file(files, tmp_path):
     out = tmp_path / "report.sarif"
     assert main(["scan", "--format", "sarif", "--output", str(out), str(files / "evil.bin")]) == 1
     log = json.loads(out.read_text())
-    [result] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "modelfile.pickle.dangerous-call"]
+    [result] = [
+        r for r in log["runs"][0]["results"] if r["ruleId"] == "modelfile.pickle.dangerous-call"
+    ]
     assert result["level"] == "error"
-    assert result["locations"][0]["physicalLocation"]["region"]["byteOffset"] == MALICIOUS.index(b"R")
+    assert result["locations"][0]["physicalLocation"]["region"]["byteOffset"] == MALICIOUS.index(
+        b"R"
+    )
 
 
 def test_junit(files, capsys):

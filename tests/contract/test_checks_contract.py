@@ -37,7 +37,9 @@ def test_constructor_only_stores_parameters(check_class):
     instance = check_class()
     assert set(instance.get_params()) == set(names)
     sig = inspect.signature(check_class.__init__)
-    assert all(p.default is not inspect.Parameter.empty for n, p in sig.parameters.items() if n != "self")
+    assert all(
+        p.default is not inspect.Parameter.empty for n, p in sig.parameters.items() if n != "self"
+    )
 
 
 def test_run_on_an_empty_subject_yields_nothing(check_class):

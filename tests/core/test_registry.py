@@ -46,7 +46,9 @@ def test_invalid_metadata_is_disabled_with_reason():
 
 
 def test_broken_plugin_is_a_warning_and_a_disabled_row_not_a_crash():
-    ep = EntryPoint(name="plugin.broken.check", value="aisec_no_such_module:Check", group="aisec.checks")
+    ep = EntryPoint(
+        name="plugin.broken.check", value="aisec_no_such_module:Check", group="aisec.checks"
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         entry = _load_entry(ep)

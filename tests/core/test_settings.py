@@ -12,7 +12,11 @@ def test_defaults_when_nothing_is_configured(tmp_path):
 def test_precedence_file_then_environment_then_overrides(tmp_path):
     (tmp_path / "aisec.toml").write_text('fail_on = "medium"\nworkers = 3\ntimeout_seconds = 9\n')
     from_file = load_settings(directory=tmp_path, environ={})
-    assert (from_file.fail_on, from_file.workers, from_file.timeout_seconds) == (Severity.MEDIUM, 3, 9.0)
+    assert (from_file.fail_on, from_file.workers, from_file.timeout_seconds) == (
+        Severity.MEDIUM,
+        3,
+        9.0,
+    )
 
     env = {"AISEC_FAIL_ON": "low", "AISEC_WORKERS": "4"}
     from_env = load_settings(directory=tmp_path, environ=env)
@@ -28,7 +32,7 @@ def test_pyproject_tool_section_is_read_when_no_aisec_toml(tmp_path):
 
 
 def test_aisec_toml_wins_over_pyproject(tmp_path):
-    (tmp_path / "pyproject.toml").write_text('[tool.aisec]\nworkers = 2\n')
+    (tmp_path / "pyproject.toml").write_text("[tool.aisec]\nworkers = 2\n")
     (tmp_path / "aisec.toml").write_text("workers = 5\n")
     assert load_settings(directory=tmp_path, environ={}).workers == 5
 

@@ -327,3 +327,28 @@ def pop_call(module: str, name: str, *args: bytes) -> bytes:
     """Opcodes that call ``module.name(*args)`` and POP the result: appended inside
     another pickle, they execute and leave the stack unchanged."""
     return call(module, name, *args, stack=False) + POP
+
+
+# -- scanning ------------------------------------------------------------------------------
+def scan_bytes(directory: Path, name: str, data: bytes, settings: Any = None) -> Any:
+    """Write ``data`` under ``directory`` and scan it; returns the run record."""
+    from aisec.modelfile.scanner import scan
+
+    return scan([write(directory, name, data)], settings)
+
+
+def check_ids(run: Any, at_least: Any = None) -> set[str]:
+    """The check ids of a run's findings (optionally only at or above a severity)."""
+    return {f.check_id for f in run.findings if at_least is None or f.severity >= at_least}
+
+
+def findings_of(run: Any, check_id: str) -> list[Any]:
+    return [f for f in run.findings if f.check_id == check_id]
+
+
+def describe_run(run: Any) -> str:
+    """A compact listing for assertion messages."""
+    lines = [f"{f.check_id} {f.severity.label} {f.location.display()}: {f.message[:160]}" for f in run.findings]
+    lines += [f"artefact {a.location.display()} {a.format} {a.status.value} {a.reason[:80]}" for a in run.artefacts]
+    lines += [f"error {e}" for e in run.errors]
+    return "\n".join(lines)

@@ -43,5 +43,10 @@ def list_checks(
         table.add_column(column)
     for row in rows:
         status = row["status"] if not row["reason"] else f"{row['status']}: {row['reason']}"
-        table.add_row(escape(str(row["id"])), str(row["severity"]), escape(str(status)), escape(str(row["title"])))
+        table.add_row(
+            escape(str(row["id"])),
+            str(row["severity"]),
+            escape(str(status)),
+            escape(str(row["title"])),
+        )
     Console().print(table)

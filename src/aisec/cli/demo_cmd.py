@@ -12,16 +12,19 @@ import typer
 
 def demo(
     directory: Annotated[
-        Path | None, typer.Option("--dir", help="Where to write the demo files [default: a temporary directory].")
+        Path | None,
+        typer.Option(
+            "--dir", help="Where to write the demo files [default: a temporary directory]."
+        ),
     ] = None,
 ) -> int:
     """Write model files with scikit-learn, numpy (and PyTorch if installed), splice a
     harmless payload into one of them, scan them all and show the report."""
+    from aisec.cli.scan_cmd import render_report
     from aisec.core.registry import default_registry
     from aisec.core.settings import load_settings
     from aisec.demo.artefacts import write_demo_files
     from aisec.modelfile.scanner import scan
-    from aisec.cli.scan_cmd import render_report
 
     with tempfile.TemporaryDirectory(prefix="aisec-demo-") as tmp:
         target = directory or Path(tmp)
@@ -33,11 +36,21 @@ def demo(
         settings = load_settings()
         registry = default_registry()
         run = scan([target], settings, registry=registry)
-        sys.stdout.write(render_report(run, "console", settings.fail_on, registry.enabled(), to_terminal=True))
-    flagged = {f.location.path.rsplit("/", 1)[-1] for f in run.findings if f.severity >= settings.fail_on}
+        sys.stdout.write(
+            render_report(run, "console", settings.fail_on, registry.enabled(), to_terminal=True)
+        )
+    flagged = {
+        f.location.path.rsplit("/", 1)[-1] for f in run.findings if f.severity >= settings.fail_on
+    }
     expected = {f.name for f in files if f.trapped}
     if flagged == expected:
-        typer.echo(f"aisec demo: the {len(expected)} trapped files were caught; the clean files passed.", err=True)
+        typer.echo(
+            f"aisec demo: the {len(expected)} trapped files were caught; the clean files passed.",
+            err=True,
+        )
         return 0
-    typer.echo(f"aisec demo: unexpected result: flagged {sorted(flagged)}, expected {sorted(expected)}", err=True)
+    typer.echo(
+        f"aisec demo: unexpected result: flagged {sorted(flagged)}, expected {sorted(expected)}",
+        err=True,
+    )
     return 1

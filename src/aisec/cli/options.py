@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     console = "console"
     json = "json"
     sarif = "sarif"
     junit = "junit"
 
 
-class SeverityName(str, Enum):
+class SeverityName(StrEnum):
     info = "info"
     low = "low"
     medium = "medium"

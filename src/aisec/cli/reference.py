@@ -23,14 +23,12 @@ def checks_markdown(registry: Registry | None = None) -> str:
         "| id | severity | applies to | title |",
         "| --- | --- | --- | --- |",
     ]
-    entries = [e for e in registry if e.check is not None]
-    for entry in entries:
-        check = entry.check
-        assert check is not None
-        lines.append(f"| [`{check.id}`](#{_anchor(check.id)}) | {check.severity.label} | {', '.join(check.applies_to)} | {check.title} |")
-    for entry in entries:
-        check = entry.check
-        assert check is not None
+    checks = [e.check for e in registry if e.check is not None]
+    for check in checks:
+        link = f"[`{check.id}`](#{_anchor(check.id)})"
+        kinds = ", ".join(check.applies_to)
+        lines.append(f"| {link} | {check.severity.label} | {kinds} | {check.title} |")
+    for check in checks:
         lines += [
             "",
             f"## {check.id}",
@@ -62,7 +60,8 @@ def cli_markdown() -> str:
     lines = [
         "# CLI reference",
         "",
-        "Generated from the command definitions by `python -m aisec.cli.reference docs/`; do not edit.",
+        "Generated from the command definitions by"
+        " `python -m aisec.cli.reference docs/`; do not edit.",
         "",
         "## Exit codes",
         "",
@@ -71,7 +70,8 @@ def cli_markdown() -> str:
         "| 0 | nothing at or above the fail threshold (`--fail-on`, default high) |",
         "| 1 | findings at or above the fail threshold |",
         "| 2 | usage or configuration error |",
-        "| 3 | some input could not be fully analysed, and nothing at or above the threshold was found |",
+        "| 3 | some input could not be fully analysed, and nothing at or above the threshold"
+        " was found |",
     ]
     lines += _command_markdown(root, "aisec")
     return "\n".join(lines) + "\n"
@@ -81,8 +81,19 @@ def _command_markdown(command: Any, path: str) -> list[str]:
     import typer
 
     ctx = typer.Context(command, info_name=path)
-    lines = ["", f"## `{path}`", "", (command.help or "").strip(), "", "```", command.get_usage(ctx), "```"]
-    params = [p for p in command.params if getattr(p, "help", None) or p.param_type_name == "argument"]
+    lines = [
+        "",
+        f"## `{path}`",
+        "",
+        (command.help or "").strip(),
+        "",
+        "```",
+        command.get_usage(ctx),
+        "```",
+    ]
+    params = [
+        p for p in command.params if getattr(p, "help", None) or p.param_type_name == "argument"
+    ]
     if params:
         lines += ["", "| parameter | description |", "| --- | --- |"]
         for param in params:

@@ -16,18 +16,33 @@ from aisec.core.settings import load_settings
 def scan(
     paths: Annotated[list[Path], typer.Argument(help="Files, directories or archives to scan.")],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.console,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")
+    ] = None,
     fail_on: Annotated[
-        SeverityName | None, typer.Option("--fail-on", help="Exit 1 on findings at or above this severity [default: high].")
+        SeverityName | None,
+        typer.Option(
+            "--fail-on", help="Exit 1 on findings at or above this severity [default: high]."
+        ),
     ] = None,
     allow_global: Annotated[
-        list[str] | None, typer.Option("--allow-global", help="Treat module.name (or module.*) in pickles as allowed.")
+        list[str] | None,
+        typer.Option(
+            "--allow-global", help="Treat module.name (or module.*) in pickles as allowed."
+        ),
     ] = None,
     deny_global: Annotated[
-        list[str] | None, typer.Option("--deny-global", help="Treat module.name (or module.*) in pickles as dangerous.")
+        list[str] | None,
+        typer.Option(
+            "--deny-global", help="Treat module.name (or module.*) in pickles as dangerous."
+        ),
     ] = None,
-    workers: Annotated[int | None, typer.Option("--workers", help="Processes used for many files.")] = None,
-    timeout: Annotated[float | None, typer.Option("--timeout", help="Seconds allowed per file.")] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Processes used for many files.")
+    ] = None,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", help="Seconds allowed per file.")
+    ] = None,
 ) -> int:
     """Scan model files statically for code execution, tampering and malformed structure.
 
@@ -35,7 +50,8 @@ def scan(
     --fail-on, 2 usage error, 3 some input could not be fully analysed.
     """
     from aisec.core.registry import default_registry
-    from aisec.modelfile.scanner import iter_files, scan as run_scan
+    from aisec.modelfile.scanner import iter_files
+    from aisec.modelfile.scanner import scan as run_scan
 
     overrides: dict[str, Any] = {
         "fail_on": fail_on.value if fail_on else None,
@@ -57,18 +73,25 @@ def scan(
     registry = default_registry()
     total = sum(1 for _ in iter_files(paths))
     run = _scan_with_progress(paths, settings, registry, total, run_scan)
-    text = render_report(run, fmt.value, settings.fail_on, registry.enabled(), to_terminal=output is None)
+    text = render_report(
+        run, fmt.value, settings.fail_on, registry.enabled(), to_terminal=output is None
+    )
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise InputError(f"cannot write {output}: {exc.strerror}", hint="check the directory") from None
+            raise InputError(
+                f"cannot write {output}: {exc.strerror}", hint="check the directory"
+            ) from None
         if fmt is not Format.console:
-            summary = render_report(run, "console", settings.fail_on, registry.enabled(), to_terminal=False)
+            summary = render_report(
+                run, "console", settings.fail_on, registry.enabled(), to_terminal=False
+            )
             typer.echo(summary, nl=False, err=True)
     else:
         sys.stdout.write(text)
-    return run.exit_code(settings.fail_on)
+    code: int = run.exit_code(settings.fail_on)
+    return code
 
 
 def render_report(run: Any, fmt: str, fail_on: Any, rules: Any, *, to_terminal: bool) -> str:
@@ -80,14 +103,18 @@ def render_report(run: Any, fmt: str, fail_on: Any, rules: Any, *, to_terminal: 
     return render(run, fmt, fail_on=fail_on, rules=rules, color=tty, width=None if tty else 200)
 
 
-def _scan_with_progress(paths: list[Path], settings: Any, registry: Any, total: int, run_scan: Any) -> Any:
+def _scan_with_progress(
+    paths: list[Path], settings: Any, registry: Any, total: int, run_scan: Any
+) -> Any:
     if total < 2 or not sys.stderr.isatty():
         return run_scan(paths, settings, registry=registry)
     from rich.progress import Progress
 
     with Progress(transient=True, console=_stderr_console()) as progress:
         task = progress.add_task("scanning", total=total)
-        return run_scan(paths, settings, registry=registry, progress=lambda _: progress.advance(task))
+        return run_scan(
+            paths, settings, registry=registry, progress=lambda _: progress.advance(task)
+        )
 
 
 def _stderr_console() -> Any:

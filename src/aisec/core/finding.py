@@ -28,7 +28,9 @@ class Location:
         """The location of a member inside this artefact."""
         return Location(self.path, (*self.member, name))
 
-    def at(self, offset: int | None, length: int | None = None, opcode_index: int | None = None) -> Location:
+    def at(
+        self, offset: int | None, length: int | None = None, opcode_index: int | None = None
+    ) -> Location:
         return Location(self.path, self.member, offset, length, opcode_index, self.row, self.column)
 
     def display(self) -> str:

@@ -107,7 +107,7 @@ _default: Registry | None = None
 
 
 def default_registry() -> Registry:
-    global _default
+    global _default  # noqa: PLW0603 - one registry per process, loaded on first use
     if _default is None:
         _default = Registry.load()
     return _default

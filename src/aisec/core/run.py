@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from aisec.core.finding import Finding, Location
 from aisec.core.severity import Severity
 
 
-class ArtefactStatus(str, Enum):
+class ArtefactStatus(StrEnum):
     ANALYSED = "analysed"
     INCOMPLETE = "incomplete"  # analysed in part: something could not be read or a cap was hit
     SKIPPED = "skipped"  # not analysed at all; ``reason`` says why

@@ -104,7 +104,9 @@ def read_file_settings(directory: Path) -> tuple[dict[str, Any], str | None]:
             if isinstance(section, dict):
                 return section, f"{pyproject} [tool.aisec]"
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read configuration: {exc}", hint="fix or remove the file") from None
+        raise ConfigError(
+            f"cannot read configuration: {exc}", hint="fix or remove the file"
+        ) from None
     return {}, None
 
 
@@ -133,4 +135,3 @@ def load_settings(
             raise ConfigError(f"unknown setting {name!r}")
         values[name] = _coerce(name, value, "override")
     return Settings(**values)
-

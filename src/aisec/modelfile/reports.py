@@ -39,7 +39,9 @@ class ContainerReport:
     anomalies: list[Anomaly] = field(default_factory=list)
     kind: str = "container"
 
-    def add(self, kind: str, detail: str, location: Location | None = None, **evidence: Any) -> None:
+    def add(
+        self, kind: str, detail: str, location: Location | None = None, **evidence: Any
+    ) -> None:
         self.anomalies.append(Anomaly(kind, detail, location or self.location, dict(evidence)))
 
 
@@ -55,5 +57,7 @@ class ArtefactReport:
     notes: dict[str, Any] = field(default_factory=dict)
     kind: str = "artefact"
 
-    def add(self, kind: str, detail: str, location: Location | None = None, **evidence: Any) -> None:
+    def add(
+        self, kind: str, detail: str, location: Location | None = None, **evidence: Any
+    ) -> None:
         self.anomalies.append(Anomaly(kind, detail, location or self.location, dict(evidence)))

@@ -54,14 +54,21 @@ class FileScanner:
         if self._checks is None:
             self._checks = _checks_by_kind(self.check_classes)
         policy = load_policy(self.settings.allow_globals, self.settings.deny_globals)
-        ctx = ScanContext(self.settings, policy, self._checks, time.monotonic() + self.settings.timeout_seconds)
+        ctx = ScanContext(
+            self.settings, policy, self._checks, time.monotonic() + self.settings.timeout_seconds
+        )
         location = Location(display)
         result = FileResult()
         try:
             size = os.stat(path).st_size
             if size > self.settings.max_file_size:
                 facts = ArtefactReport(location, "unknown", size)
-                facts.add("limit", f"file is larger than max_file_size ({self.settings.max_file_size})", location, limit="max_file_size")
+                facts.add(
+                    "limit",
+                    f"file is larger than max_file_size ({self.settings.max_file_size})",
+                    location,
+                    limit="max_file_size",
+                )
                 ctx.add_artefact(location, "unknown", size)
                 ctx.judge(facts)
             else:
@@ -75,7 +82,9 @@ class FileScanner:
             if any(a.location.path == display for a in ctx.artefacts):
                 ctx.mark_incomplete(location, reason)
             else:
-                ctx.artefacts.append(Artefact(location, "unknown", None, ArtefactStatus.INCOMPLETE, reason))
+                ctx.artefacts.append(
+                    Artefact(location, "unknown", None, ArtefactStatus.INCOMPLETE, reason)
+                )
         result.findings = ctx.findings
         result.artefacts = ctx.artefacts
         return result
@@ -126,4 +135,3 @@ def scan(
         executor.close()
     run.finish()
     return run
-

@@ -6,8 +6,10 @@ def test_calling_the_result_of_a_call_is_reported(scan_bytes, only):
         b"\x8c\x02id\x85R."
     )
     [finding] = only(scan_bytes(data), "modelfile.pickle.dynamic-call")
-    assert "builtins.getattr(builtins.__import__('os'), 'system')('id')" == finding.evidence["call"]
+    assert finding.evidence["call"] == "builtins.getattr(builtins.__import__('os'), 'system')('id')"
 
 
 def test_plain_calls_are_not_dynamic(scan_bytes, ids):
-    assert "modelfile.pickle.dynamic-call" not in ids(scan_bytes(b"\x80\x04cos\nsystem\n\x8c\x02id\x85R."))
+    assert "modelfile.pickle.dynamic-call" not in ids(
+        scan_bytes(b"\x80\x04cos\nsystem\n\x8c\x02id\x85R.")
+    )

@@ -8,6 +8,7 @@ parses headers, offsets and sizes.
 from __future__ import annotations
 
 import bz2
+import functools
 import gzip
 import io
 import lzma
@@ -58,6 +59,7 @@ def _tar_sample() -> bytes:
     return buf.getvalue()
 
 
+@functools.cache  # built once: timestamps would make every build differ
 def _7z_sample() -> bytes:
     py7zr = pytest.importorskip("py7zr")
     buf = io.BytesIO()

@@ -15,5 +15,7 @@ class CrcMismatch(AnomalyCheck):
         "check CRCs, while Python's zipfile refuses the member: scanners built on zipfile "
         "skip exactly the data torch will load. aisec analyses the member anyway."
     )
-    remediation = "Re-obtain the file; an archive edited after it was written is not the producer's."
+    remediation = (
+        "Re-obtain the file; an archive edited after it was written is not the producer's."
+    )
     anomaly_kinds = ("crc-mismatch",)

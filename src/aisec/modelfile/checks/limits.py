@@ -15,6 +15,8 @@ class LimitReached(AnomalyCheck):
         "artefact was not analysed. Hostile files are built to exhaust scanners; aisec stops "
         "and says so instead of hanging or passing the file."
     )
-    remediation = "Raise the limit in aisec.toml if the file is expected to be this large, and rescan."
+    remediation = (
+        "Raise the limit in aisec.toml if the file is expected to be this large, and rescan."
+    )
     marks_incomplete = True
     anomaly_kinds = ("limit",)

@@ -15,5 +15,7 @@ class NumpyObjectArray(AnomalyCheck):
         "embedded pickle is analysed like any other; this finding records that loading the "
         "file needs allow_pickle."
     )
-    remediation = "Store numeric data with a numeric dtype so the file loads with allow_pickle=False."
+    remediation = (
+        "Store numeric data with a numeric dtype so the file loads with allow_pickle=False."
+    )
     anomaly_kinds = ("object-array",)

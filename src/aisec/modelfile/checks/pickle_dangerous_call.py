@@ -30,7 +30,8 @@ class DangerousCall(Check[PickleReport]):
             if call.target is not None and call.verdict.dangerous:
                 yield self.finding(
                     call.location,
-                    f"calls {call.target} ({call.verdict.category}) via {call.opcode}: {call.evidence}",
+                    f"calls {call.target} ({call.verdict.category}) via {call.opcode}: "
+                    f"{call.evidence}",
                     evidence={
                         "call": call.evidence,
                         "callable": call.target,

@@ -29,6 +29,10 @@ class DangerousImport(Check[PickleReport]):
                 yield self.finding(
                     use.location,
                     f"imports {use.qualname} ({use.verdict.category})",
-                    evidence={"global": use.qualname, "as_written": use.raw, "category": use.verdict.category},
+                    evidence={
+                        "global": use.qualname,
+                        "as_written": use.raw,
+                        "category": use.verdict.category,
+                    },
                     key=use.qualname,
                 )

@@ -27,6 +27,10 @@ class DynamicCall(Check[PickleReport]):
                 yield self.finding(
                     call.location,
                     f"calls a value computed at load time via {call.opcode}: {call.evidence}",
-                    evidence={"call": call.evidence, "opcode": call.opcode, "reason": call.verdict.rule},
+                    evidence={
+                        "call": call.evidence,
+                        "opcode": call.opcode,
+                        "reason": call.verdict.rule,
+                    },
                     key=f"dynamic:{call.location.offset}",
                 )

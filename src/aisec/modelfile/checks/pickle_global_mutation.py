@@ -26,6 +26,10 @@ class GlobalMutation(Check[PickleReport]):
             yield self.finding(
                 change.location,
                 f"{change.opcode} modifies {change.target}: {change.evidence}",
-                evidence={"target": change.target, "opcode": change.opcode, "change": change.evidence},
+                evidence={
+                    "target": change.target,
+                    "opcode": change.opcode,
+                    "change": change.evidence,
+                },
                 key=f"{change.target}:{change.opcode}",
             )

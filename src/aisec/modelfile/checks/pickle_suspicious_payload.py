@@ -27,6 +27,10 @@ class SuspiciousPayload(Check[PickleReport]):
                 yield self.finding(
                     call.location,
                     f"calls {call.target} with {call.suspicious_args[0]!r}",
-                    evidence={"call": call.evidence, "callable": call.target, "arguments": list(call.suspicious_args)},
+                    evidence={
+                        "call": call.evidence,
+                        "callable": call.target,
+                        "arguments": list(call.suspicious_args),
+                    },
                     key=call.target,
                 )

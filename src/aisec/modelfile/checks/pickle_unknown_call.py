@@ -26,10 +26,18 @@ class UnknownCall(Check[PickleReport]):
 
     def run(self, subject: PickleReport) -> Iterable[Finding]:
         for call in subject.calls:
-            if call.target is not None and call.verdict.level == "unknown" and not call.suspicious_args:
+            if (
+                call.target is not None
+                and call.verdict.level == "unknown"
+                and not call.suspicious_args
+            ):
                 yield self.finding(
                     call.location,
                     f"calls {call.target}, which no allowlist covers: {call.evidence}",
-                    evidence={"call": call.evidence, "callable": call.target, "opcode": call.opcode},
+                    evidence={
+                        "call": call.evidence,
+                        "callable": call.target,
+                        "opcode": call.opcode,
+                    },
                     key=call.target,
                 )

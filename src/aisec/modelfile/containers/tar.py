@@ -72,12 +72,14 @@ def _walk(
         try:
             info = archive.next()
         except _HEADER_ERRORS as exc:
-            report.add(
-                "malformed", f"unreadable tar header: {exc}", report.location.at(archive.offset)
-            )
+            _stop(report, archive.offset, f"unreadable tar header ({exc})")
             return False
         if info is None:
             return True
+        if info.size < 0:
+            # tarfile would step backwards to the "next" header and go round in circles.
+            _stop(report, info.offset, f"header declares a negative size ({info.size})")
+            return False
         seen += 1
         if seen > settings.max_archive_members:
             report.add("limit", f"more than {settings.max_archive_members} members; rest not read")
@@ -90,6 +92,14 @@ def _walk(
         if member is not None:
             report.members += 1
             yield member
+
+
+def _stop(report: ContainerReport, offset: int, reason: str) -> None:
+    report.add(
+        "unreadable-member",
+        f"{reason}; the rest of the archive was not read",
+        report.location.at(offset),
+    )
 
 
 def _member(

@@ -154,7 +154,11 @@ def _central_entries(
     while pos + _CENTRAL_SIZE <= directory.end and blob.read(pos, 4) == _CENTRAL:
         parsed = _central_entry(blob, pos, directory.shift)
         if parsed is None or parsed[1] > directory.end:
-            report.add("malformed", "central directory entry is truncated", report.location.at(pos))
+            report.add(
+                "unreadable-member",
+                "central directory entry is truncated; later entries were not read",
+                report.location.at(pos),
+            )
             return
         entry, pos = parsed
         yield entry

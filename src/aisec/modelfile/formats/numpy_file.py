@@ -57,9 +57,19 @@ def analyse_npy(blob: Blob, location: Location, ctx: ScanContext) -> bool:
         ctx.judge(facts)
         return True
     try:
-        header = ast.literal_eval(blob.read(start, size).decode("latin-1" if major < 3 else "utf-8"))
+        header = ast.literal_eval(
+            blob.read(start, size).decode("latin-1" if major < 3 else "utf-8")
+        )
         descr, shape = header["descr"], tuple(header["shape"])
-    except (ValueError, SyntaxError, KeyError, TypeError, UnicodeDecodeError, MemoryError, RecursionError):
+    except (
+        ValueError,
+        SyntaxError,
+        KeyError,
+        TypeError,
+        UnicodeDecodeError,
+        MemoryError,
+        RecursionError,
+    ):
         facts.add("malformed", "header is not the dictionary np.load expects", location.at(start))
         ctx.judge(facts)
         return True
@@ -73,7 +83,9 @@ def analyse_npy(blob: Blob, location: Location, ctx: ScanContext) -> bool:
             location.at(data_start),
             descr=str(descr)[:200],
         )
-        report = PickleMachine(blob, location, ctx.policy, ctx.settings, deadline=ctx.deadline).run(data_start)
+        report = PickleMachine(blob, location, ctx.policy, ctx.settings, deadline=ctx.deadline).run(
+            data_start
+        )
         ctx.judge(report)
     else:
         itemsize = _itemsize(descr)

@@ -28,7 +28,9 @@ def looks_like_pickle(report: PickleReport) -> bool:
     return False
 
 
-def analyse_pickle_file(blob: Blob, location: Location, ctx: ScanContext, *, tentative: bool = False) -> bool:
+def analyse_pickle_file(
+    blob: Blob, location: Location, ctx: ScanContext, *, tentative: bool = False
+) -> bool:
     machine = PickleMachine(blob, location, ctx.policy, ctx.settings, deadline=ctx.deadline)
     first = machine.run(0)
     if tentative and not looks_like_pickle(first):
@@ -64,7 +66,12 @@ def _stacked(
     current = first
     while current.complete and current.end is not None and current.end < len(blob):
         if len(reports) >= ctx.settings.max_pickle_streams:
-            facts.add("limit", f"more than {len(reports)} stacked pickles", location.at(current.end), limit="max_pickle_streams")
+            facts.add(
+                "limit",
+                f"more than {len(reports)} stacked pickles",
+                location.at(current.end),
+                limit="max_pickle_streams",
+            )
             return
         start = current.end
         nxt = machine.run(start)

@@ -22,11 +22,24 @@ from aisec.modelfile.reports import ArtefactReport
 LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
 
 ELEMENT_SIZES = {
-    "DoubleStorage": 8, "FloatStorage": 4, "HalfStorage": 2, "BFloat16Storage": 2,
-    "LongStorage": 8, "IntStorage": 4, "ShortStorage": 2, "CharStorage": 1, "ByteStorage": 1,
-    "BoolStorage": 1, "ComplexFloatStorage": 8, "ComplexDoubleStorage": 16,
-    "QInt8Storage": 1, "QUInt8Storage": 1, "QInt32Storage": 4, "QUInt4x2Storage": 1,
-    "QUInt2x4Storage": 1, "UntypedStorage": 1,
+    "DoubleStorage": 8,
+    "FloatStorage": 4,
+    "HalfStorage": 2,
+    "BFloat16Storage": 2,
+    "LongStorage": 8,
+    "IntStorage": 4,
+    "ShortStorage": 2,
+    "CharStorage": 1,
+    "ByteStorage": 1,
+    "BoolStorage": 1,
+    "ComplexFloatStorage": 8,
+    "ComplexDoubleStorage": 16,
+    "QInt8Storage": 1,
+    "QUInt8Storage": 1,
+    "QInt32Storage": 4,
+    "QUInt4x2Storage": 1,
+    "QUInt2x4Storage": 1,
+    "UntypedStorage": 1,
 }
 
 
@@ -45,7 +58,11 @@ def storage_sizes(data_pickle: PickleReport) -> dict[str, int]:
 
 def _keys(keys_pickle: PickleReport) -> list[Any] | None:
     result = keys_pickle.result
-    if isinstance(result, Container) and result.type == "list" and result.count == len(result.items):
+    if (
+        isinstance(result, Container)
+        and result.type == "list"
+        and result.count == len(result.items)
+    ):
         return list(result.items)
     return None
 
@@ -75,7 +92,11 @@ def check_legacy_storages(
         (count,) = struct.unpack("<q", blob.read(pos, 8))
         pos += 8 + max(count, 0) * sizes[key]
         if count < 0 or pos > len(blob):
-            facts.add("layout-mismatch", f"storage {key!r} runs past the end of the file", location.at(pos))
+            facts.add(
+                "layout-mismatch",
+                f"storage {key!r} runs past the end of the file",
+                location.at(pos),
+            )
             return
     if pos < len(blob):
         facts.add(
@@ -95,7 +116,12 @@ def analyse_legacy_tar_member(name: str, blob: Blob, location: Location, ctx: Sc
     machine = PickleMachine(blob, location, ctx.policy, ctx.settings, deadline=ctx.deadline)
     first = machine.run(0)
     count = first.result
-    if not first.complete or first.end is None or not isinstance(count, int) or isinstance(count, bool):
+    if (
+        not first.complete
+        or first.end is None
+        or not isinstance(count, int)
+        or isinstance(count, bool)
+    ):
         return False
     artefact = ctx.add_artefact(location, f"pytorch-legacy-{name}", len(blob))
     facts = ArtefactReport(location, artefact.format, len(blob))
@@ -108,9 +134,15 @@ def analyse_legacy_tar_member(name: str, blob: Blob, location: Location, ctx: Sc
             ctx.judge(facts)
             return True
         pos = record.end
-        step = _storage_step(blob, pos, record.result) if name == "storages" else _tensor_step(blob, pos)
+        step = (
+            _storage_step(blob, pos, record.result)
+            if name == "storages"
+            else _tensor_step(blob, pos)
+        )
         if step is None:
-            facts.add("layout-mismatch", f"{name} record does not match torch's layout", location.at(pos))
+            facts.add(
+                "layout-mismatch", f"{name} record does not match torch's layout", location.at(pos)
+            )
             ctx.judge(facts)
             return True
         pos = step

@@ -14,7 +14,17 @@ from aisec.modelfile.reports import ArtefactReport
 CODE_MEMBER = re.compile(r"(^|/)code/.+\.py$")
 _OPS = re.compile(rb"\bops\.([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)")
 STANDARD_NAMESPACES = frozenset(
-    {"aten", "prim", "quantized", "_quantized", "profiler", "_caffe2", "quantized_decomposed", "prepacked", "_test"}
+    {
+        "aten",
+        "prim",
+        "quantized",
+        "_quantized",
+        "profiler",
+        "_caffe2",
+        "quantized_decomposed",
+        "prepacked",
+        "_test",
+    }
 )
 MAX_CODE = 16 * 1024 * 1024
 

@@ -16,12 +16,26 @@ if TYPE_CHECKING:
     from aisec.modelfile.pickle.report import PickleReport
 
 _TYPESTR = re.compile(r"^[<>|=]?([a-zA-Z])(\d*)")
-_DEFAULT_SIZES = {"b": 1, "?": 1, "e": 2, "f": 8, "d": 8, "g": 16, "i": 8, "l": 8, "q": 8, "h": 2, "B": 1}
+_DEFAULT_SIZES = {
+    "b": 1,
+    "?": 1,
+    "e": 2,
+    "f": 8,
+    "d": 8,
+    "g": 16,
+    "i": 8,
+    "l": 8,
+    "q": 8,
+    "h": 2,
+    "B": 1,
+}
 
 
 def _itemsize(dtype: Any) -> tuple[int, bool] | None:
     """(itemsize, has_objects) of a pickled ``numpy.dtype`` call, or None if unknown."""
-    if not (isinstance(dtype, Call) and isinstance(dtype.func, Global) and dtype.func.name == "dtype"):
+    if not (
+        isinstance(dtype, Call) and isinstance(dtype.func, Global) and dtype.func.name == "dtype"
+    ):
         return None
     args = dtype.args
     if not (isinstance(args, tuple) and args and isinstance(args[0], str)):
@@ -47,13 +61,19 @@ def _itemsize(dtype: Any) -> tuple[int, bool] | None:
     return (size, has_objects) if size else None
 
 
-def skip_inline_array(machine: PickleMachine, wrapper: Call, pos: int, report: PickleReport, depth: int) -> int:
+def skip_inline_array(
+    machine: PickleMachine, wrapper: Call, pos: int, report: PickleReport, depth: int
+) -> int:
     from aisec.modelfile.pickle.machine import Malformed
 
     state = wrapper.state.as_dict() if isinstance(wrapper.state, Container) else {}
     shape = state.get("shape")
     info = _itemsize(state.get("dtype"))
-    if not isinstance(shape, tuple) or not all(isinstance(n, int) and n >= 0 for n in shape) or info is None:
+    if (
+        not isinstance(shape, tuple)
+        or not all(isinstance(n, int) and n >= 0 for n in shape)
+        or info is None
+    ):
         raise Malformed("joblib array wrapper with a layout that cannot be determined", pos)
     itemsize, has_objects = info
     if has_objects:

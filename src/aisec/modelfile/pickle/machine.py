@@ -44,20 +44,74 @@ DYNAMIC = Verdict("dangerous", "dynamic-call", "calls a value computed at load t
 NOT_CALLABLE = Verdict("dangerous", "dynamic-call", "calls a value that is not a global")
 
 OPCODE_NAMES = {
-    0x28: "MARK", 0x2E: "STOP", 0x30: "POP", 0x31: "POP_MARK", 0x32: "DUP", 0x46: "FLOAT",
-    0x49: "INT", 0x4A: "BININT", 0x4B: "BININT1", 0x4C: "LONG", 0x4D: "BININT2", 0x4E: "NONE",
-    0x50: "PERSID", 0x51: "BINPERSID", 0x52: "REDUCE", 0x53: "STRING", 0x54: "BINSTRING",
-    0x55: "SHORT_BINSTRING", 0x56: "UNICODE", 0x58: "BINUNICODE", 0x61: "APPEND", 0x62: "BUILD",
-    0x63: "GLOBAL", 0x64: "DICT", 0x7D: "EMPTY_DICT", 0x65: "APPENDS", 0x67: "GET",
-    0x68: "BINGET", 0x69: "INST", 0x6A: "LONG_BINGET", 0x6C: "LIST", 0x5D: "EMPTY_LIST",
-    0x6F: "OBJ", 0x70: "PUT", 0x71: "BINPUT", 0x72: "LONG_BINPUT", 0x73: "SETITEM",
-    0x74: "TUPLE", 0x29: "EMPTY_TUPLE", 0x75: "SETITEMS", 0x47: "BINFLOAT", 0x80: "PROTO",
-    0x81: "NEWOBJ", 0x82: "EXT1", 0x83: "EXT2", 0x84: "EXT4", 0x85: "TUPLE1", 0x86: "TUPLE2",
-    0x87: "TUPLE3", 0x88: "NEWTRUE", 0x89: "NEWFALSE", 0x8A: "LONG1", 0x8B: "LONG4",
-    0x42: "BINBYTES", 0x43: "SHORT_BINBYTES", 0x8C: "SHORT_BINUNICODE", 0x8D: "BINUNICODE8",
-    0x8E: "BINBYTES8", 0x8F: "EMPTY_SET", 0x90: "ADDITEMS", 0x91: "FROZENSET", 0x92: "NEWOBJ_EX",
-    0x93: "STACK_GLOBAL", 0x94: "MEMOIZE", 0x95: "FRAME", 0x96: "BYTEARRAY8",
-    0x97: "NEXT_BUFFER", 0x98: "READONLY_BUFFER",
+    0x28: "MARK",
+    0x2E: "STOP",
+    0x30: "POP",
+    0x31: "POP_MARK",
+    0x32: "DUP",
+    0x46: "FLOAT",
+    0x49: "INT",
+    0x4A: "BININT",
+    0x4B: "BININT1",
+    0x4C: "LONG",
+    0x4D: "BININT2",
+    0x4E: "NONE",
+    0x50: "PERSID",
+    0x51: "BINPERSID",
+    0x52: "REDUCE",
+    0x53: "STRING",
+    0x54: "BINSTRING",
+    0x55: "SHORT_BINSTRING",
+    0x56: "UNICODE",
+    0x58: "BINUNICODE",
+    0x61: "APPEND",
+    0x62: "BUILD",
+    0x63: "GLOBAL",
+    0x64: "DICT",
+    0x7D: "EMPTY_DICT",
+    0x65: "APPENDS",
+    0x67: "GET",
+    0x68: "BINGET",
+    0x69: "INST",
+    0x6A: "LONG_BINGET",
+    0x6C: "LIST",
+    0x5D: "EMPTY_LIST",
+    0x6F: "OBJ",
+    0x70: "PUT",
+    0x71: "BINPUT",
+    0x72: "LONG_BINPUT",
+    0x73: "SETITEM",
+    0x74: "TUPLE",
+    0x29: "EMPTY_TUPLE",
+    0x75: "SETITEMS",
+    0x47: "BINFLOAT",
+    0x80: "PROTO",
+    0x81: "NEWOBJ",
+    0x82: "EXT1",
+    0x83: "EXT2",
+    0x84: "EXT4",
+    0x85: "TUPLE1",
+    0x86: "TUPLE2",
+    0x87: "TUPLE3",
+    0x88: "NEWTRUE",
+    0x89: "NEWFALSE",
+    0x8A: "LONG1",
+    0x8B: "LONG4",
+    0x42: "BINBYTES",
+    0x43: "SHORT_BINBYTES",
+    0x8C: "SHORT_BINUNICODE",
+    0x8D: "BINUNICODE8",
+    0x8E: "BINBYTES8",
+    0x8F: "EMPTY_SET",
+    0x90: "ADDITEMS",
+    0x91: "FROZENSET",
+    0x92: "NEWOBJ_EX",
+    0x93: "STACK_GLOBAL",
+    0x94: "MEMOIZE",
+    0x95: "FRAME",
+    0x96: "BYTEARRAY8",
+    0x97: "NEXT_BUFFER",
+    0x98: "READONLY_BUFFER",
 }
 
 
@@ -79,7 +133,7 @@ class Limit(Exception):
 class _Frame:
     """One pickle's machine state: stack, marks (fences), memo."""
 
-    __slots__ = ("stack", "marks", "memo", "proto")
+    __slots__ = ("marks", "memo", "proto", "stack")
 
     def __init__(self) -> None:
         self.stack: list[Any] = []
@@ -119,7 +173,9 @@ class PickleMachine:
             end = self._execute(self.blob.start + start, state, report, depth=0)
             report.end = end - self.blob.start
         except Malformed as exc:
-            report.add("malformed", str(exc), self._at(exc.offset), offset=exc.offset - self.blob.start)
+            report.add(
+                "malformed", str(exc), self._at(exc.offset), offset=exc.offset - self.blob.start
+            )
         except Limit as exc:
             report.add("limit", str(exc), self._at(exc.offset), limit=exc.limit)
         except RecursionError:
@@ -159,7 +215,9 @@ class PickleMachine:
         self._globals.append(glob)
         return glob
 
-    def _call(self, report: PickleReport, func: Any, args: Any, kwargs: Any, offset: int, opcode: str) -> Call:
+    def _call(
+        self, report: PickleReport, func: Any, args: Any, kwargs: Any, offset: int, opcode: str
+    ) -> Call:
         call = Call(func, args, kwargs, offset, self.opcodes)
         self._record_call(report, call, func, opcode, offset)
         if isinstance(func, Global):
@@ -167,10 +225,14 @@ class PickleMachine:
             if forwarded and isinstance(args, tuple):
                 for i in forwarded:
                     if i < len(args):
-                        self._record_call(report, call, args[i], f"{opcode} via {func.qualname}", offset)
+                        self._record_call(
+                            report, call, args[i], f"{opcode} via {func.qualname}", offset
+                        )
         return call
 
-    def _record_call(self, report: PickleReport, call: Call, func: Any, opcode: str, offset: int) -> None:
+    def _record_call(
+        self, report: PickleReport, call: Call, func: Any, opcode: str, offset: int
+    ) -> None:
         if isinstance(func, Global):
             func.invoked = True
             target: str | None = func.qualname
@@ -182,10 +244,14 @@ class PickleMachine:
         if not verdict.allowed:
             suspicious = suspicious_strings((call.args, call.kwargs))
         report.calls.append(
-            CallUse(target, verdict, describe(call), self._at(offset, call.index), opcode, suspicious)
+            CallUse(
+                target, verdict, describe(call), self._at(offset, call.index), opcode, suspicious
+            )
         )
 
-    def _mutate(self, report: PickleReport, target: Any, value: Any, offset: int, opcode: str) -> None:
+    def _mutate(
+        self, report: PickleReport, target: Any, value: Any, offset: int, opcode: str
+    ) -> None:
         """BUILD/SETITEM/APPEND on an imported object changes it for the whole process."""
         if isinstance(target, Global):
             target.mutated = True
@@ -215,7 +281,11 @@ class PickleMachine:
         if size > DECODE_LIMIT:
             return Opaque(f"str of {size} bytes at {start - self.blob.start}")
         try:
-            return codecs.decode(data[start : start + size], encoding, "surrogatepass" if encoding == "utf-8" else "strict")
+            return codecs.decode(
+                data[start : start + size],
+                encoding,
+                "surrogatepass" if encoding == "utf-8" else "strict",
+            )
         except UnicodeDecodeError as exc:
             raise Malformed(f"invalid {encoding} string: {exc.reason}", offset) from None
 
@@ -225,7 +295,7 @@ class PickleMachine:
         return bytes(data[start : start + size])
 
     # -- the machine ---------------------------------------------------------------
-    def _execute(self, pos: int, st: _Frame, report: PickleReport, depth: int) -> int:  # noqa: C901, PLR0912, PLR0915
+    def _execute(self, pos: int, st: _Frame, report: PickleReport, depth: int) -> int:  # noqa: PLR0912, PLR0915
         data = self.blob.data
         end = self.blob.end
         stack = st.stack
@@ -266,6 +336,7 @@ class PickleMachine:
             return bytes(data[at:nl])
 
         frame_end = _NO_FRAME
+        at = pos
         while True:
             if pos >= frame_end:
                 # The C loader reads across frame ends; pure-Python readers fail there.
@@ -312,7 +383,7 @@ class PickleMachine:
                     raise Malformed("pickle data was truncated", at)
                 stack.append(_UNPACK_D(data, pos)[0])
                 pos += 8
-            elif op == 0x8C or op == 0x43 or op == 0x55:  # SHORT_BINUNICODE/BINBYTES/BINSTRING
+            elif op in {0x8C, 0x43, 0x55}:  # SHORT_BINUNICODE/BINBYTES/BINSTRING
                 if pos + 1 > end:
                     raise Malformed("pickle data was truncated", at)
                 size = data[pos]
@@ -326,11 +397,11 @@ class PickleMachine:
                 else:
                     stack.append(self._string(data, pos, size, "latin-1", at))
                 pos += size
-            elif op == 0x58 or op == 0x42 or op == 0x54:  # BINUNICODE/BINBYTES/BINSTRING
+            elif op in {0x58, 0x42, 0x54}:  # BINUNICODE/BINBYTES/BINSTRING
                 if pos + 4 > end:
                     raise Malformed("pickle data was truncated", at)
                 size = unpack_i(data, pos)[0]
-                if op != 0x42 and size < 0 or op == 0x42 and size < 0:
+                if (op != 0x42 and size < 0) or (op == 0x42 and size < 0):
                     if op == 0x42:
                         size &= 0xFFFFFFFF  # BINBYTES length is unsigned in the C reader
                     else:
@@ -345,7 +416,7 @@ class PickleMachine:
                 else:
                     stack.append(self._string(data, pos, size, "latin-1", at))
                 pos += size
-            elif op == 0x8D or op == 0x8E or op == 0x96:  # BINUNICODE8/BINBYTES8/BYTEARRAY8
+            elif op in {0x8D, 0x8E, 0x96}:  # BINUNICODE8/BINBYTES8/BYTEARRAY8
                 if pos + 8 > end:
                     raise Malformed("pickle data was truncated", at)
                 size = _UNPACK_Q(data, pos)[0]
@@ -491,7 +562,11 @@ class PickleMachine:
                 pos += len(name_line) + 1
                 if not module_line or not name_line:
                     raise Malformed("pickle data was truncated (empty GLOBAL line)", at)
-                stack.append(self._resolve(self._utf8(module_line, at), self._utf8(name_line, at), st.proto, at))
+                stack.append(
+                    self._resolve(
+                        self._utf8(module_line, at), self._utf8(name_line, at), st.proto, at
+                    )
+                )
             elif op == 0x69:  # INST
                 module_line = line(pos)
                 pos += len(module_line) + 1
@@ -563,10 +638,12 @@ class PickleMachine:
                 try:
                     pid_text = text.decode("ascii")
                 except UnicodeDecodeError:
-                    raise Malformed("persistent IDs in protocol 0 must be ASCII strings", at) from None
+                    raise Malformed(
+                        "persistent IDs in protocol 0 must be ASCII strings", at
+                    ) from None
                 report.persistent_ids.append(pid_text)
                 stack.append(Persistent(pid_text, at - self.blob.start))
-            elif op == 0x67 or op == 0x70:  # GET / PUT (text index)
+            elif op in {0x67, 0x70}:  # GET / PUT (text index)
                 text = line(pos)
                 pos += len(text) + 1
                 try:
@@ -596,7 +673,7 @@ class PickleMachine:
                     stack.append(float(text))
                 except ValueError:
                     raise Malformed("could not convert string to float", at) from None
-            elif op == 0x8A or op == 0x8B:  # LONG1 / LONG4
+            elif op in {0x8A, 0x8B}:  # LONG1 / LONG4
                 width = 1 if op == 0x8A else 4
                 if pos + width > end:
                     raise Malformed("pickle data was truncated", at)
@@ -622,7 +699,7 @@ class PickleMachine:
                     stack.append(text.decode("raw-unicode-escape"))
                 except UnicodeDecodeError:
                     raise Malformed("invalid raw-unicode-escape string", at) from None
-            elif op == 0x82 or op == 0x83 or op == 0x84:  # EXT1/2/4
+            elif op in {0x82, 0x83, 0x84}:  # EXT1/2/4
                 width = {0x82: 1, 0x83: 2, 0x84: 4}[op]
                 if pos + width > end:
                     raise Malformed("pickle data was truncated", at)
@@ -638,7 +715,9 @@ class PickleMachine:
                 self._globals.append(glob)
                 stack.append(glob)
             elif op == 0x97:  # NEXT_BUFFER
-                raise Malformed("pickle stream refers to out-of-band data but no buffers were given", at)
+                raise Malformed(
+                    "pickle stream refers to out-of-band data but no buffers were given", at
+                )
             elif op == 0x98:  # READONLY_BUFFER
                 top(at)
             else:
@@ -686,7 +765,9 @@ class PickleMachine:
             return bytes(raw).decode("latin-1")
         raise Malformed("the STRING opcode argument must be quoted", at)
 
-    def _after_build(self, target: Call, pos: int, st: _Frame, report: PickleReport, depth: int) -> int:
+    def _after_build(
+        self, target: Call, pos: int, st: _Frame, report: PickleReport, depth: int
+    ) -> int:
         from aisec.modelfile.pickle.joblib_arrays import skip_inline_array
 
         func = target.func

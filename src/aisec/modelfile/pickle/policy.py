@@ -52,7 +52,9 @@ def _is_dunder(part: str) -> bool:
 
 
 class GlobalPolicy:
-    def __init__(self, data: dict[str, Any], *, allow: tuple[str, ...] = (), deny: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, data: dict[str, Any], *, allow: tuple[str, ...] = (), deny: tuple[str, ...] = ()
+    ) -> None:
         self.deny_names: dict[str, str] = {}
         self.deny_modules: dict[str, str] = {}
         for block in data.get("deny", []):
@@ -66,7 +68,9 @@ class GlobalPolicy:
             for name in block.get("names", []):
                 self.allow_names[name] = block["framework"]
             for pat in block.get("patterns", []):
-                self.patterns.append(_Pattern(pat["module"], re.compile(pat["name"]), block["framework"]))
+                self.patterns.append(
+                    _Pattern(pat["module"], re.compile(pat["name"]), block["framework"])
+                )
         self.user_allow = {a for a in allow if not a.endswith(".*")}
         self.user_allow_prefixes = tuple(a[:-2] for a in allow if a.endswith(".*"))
         self.user_deny = {d for d in deny if not d.endswith(".*")}
@@ -92,7 +96,9 @@ class GlobalPolicy:
         category = self.deny_names.get(qualname)
         if category:
             return Verdict("dangerous", category, qualname)
-        if qualname in self.user_allow or any(_under(qualname, p) for p in self.user_allow_prefixes):
+        if qualname in self.user_allow or any(
+            _under(qualname, p) for p in self.user_allow_prefixes
+        ):
             return Verdict("allowed", "user-allow", qualname)
         framework = self.allow_names.get(qualname)
         if framework:
@@ -114,9 +120,9 @@ class GlobalPolicy:
             # (``logging`` + ``os.system``): judge every tail of the path too.
             for i in range(len(parts) - 1):
                 tail = ".".join(parts[i:])
-                category = self.deny_names.get(tail)
-                if category:
-                    return Verdict("dangerous", category, f"{tail} via attribute path")
+                denied = self.deny_names.get(tail)
+                if denied:
+                    return Verdict("dangerous", denied, f"{tail} via attribute path")
                 tail_module = ".".join(parts[i:-1])
                 for prefix, category in self._prefixes(tail_module):
                     return Verdict("dangerous", category, f"{prefix} via attribute path")
@@ -137,7 +143,9 @@ class GlobalPolicy:
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, Any]:
-    text = resources.files("aisec.modelfile.policy").joinpath("pickle_globals.toml").read_text("utf-8")
+    text = (
+        resources.files("aisec.modelfile.policy").joinpath("pickle_globals.toml").read_text("utf-8")
+    )
     return tomllib.loads(text)
 
 

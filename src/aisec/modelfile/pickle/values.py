@@ -17,9 +17,11 @@ KEEP = 4096
 class Global:
     """A name resolved by GLOBAL, STACK_GLOBAL, INST or an extension code."""
 
-    __slots__ = ("module", "name", "offset", "index", "verdict", "invoked", "mutated", "raw")
+    __slots__ = ("index", "invoked", "module", "mutated", "name", "offset", "raw", "verdict")
 
-    def __init__(self, module: str, name: str, offset: int, index: int, verdict: Verdict, raw: str) -> None:
+    def __init__(
+        self, module: str, name: str, offset: int, index: int, verdict: Verdict, raw: str
+    ) -> None:
         self.module = module
         self.name = name
         self.offset = offset
@@ -37,7 +39,7 @@ class Global:
 class Call:
     """The result of REDUCE, NEWOBJ(_EX), OBJ or INST: ``func(*args, **kwargs)``."""
 
-    __slots__ = ("func", "args", "kwargs", "offset", "index", "state")
+    __slots__ = ("args", "func", "index", "kwargs", "offset", "state")
 
     def __init__(self, func: Any, args: Any, kwargs: Any, offset: int, index: int) -> None:
         self.func = func
@@ -51,7 +53,7 @@ class Call:
 class Persistent:
     """What the loader's ``persistent_load`` returns for a persistent id."""
 
-    __slots__ = ("pid", "offset")
+    __slots__ = ("offset", "pid")
 
     def __init__(self, pid: Any, offset: int) -> None:
         self.pid = pid
@@ -70,7 +72,7 @@ class Opaque:
 class Container:
     """A list, dict or set built by the stream; keeps the first ``KEEP`` items."""
 
-    __slots__ = ("type", "items", "count")
+    __slots__ = ("count", "items", "type")
 
     def __init__(self, type_: str) -> None:
         self.type = type_
@@ -105,7 +107,7 @@ def describe(value: Any, depth: int = 0, budget: list[int] | None = None) -> str
     return text
 
 
-def _describe(value: Any, depth: int, budget: list[int]) -> str:
+def _describe(value: Any, depth: int, budget: list[int]) -> str:  # noqa: PLR0912
     if isinstance(value, Global):
         return value.qualname
     if isinstance(value, Call):
@@ -128,7 +130,8 @@ def _describe(value: Any, depth: int, budget: list[int]) -> str:
         shown = value.items[:8]
         if value.type == "dict":
             inner = ", ".join(
-                f"{describe(k, depth + 1, budget)}: {describe(v, depth + 1, budget)}" for k, v in shown
+                f"{describe(k, depth + 1, budget)}: {describe(v, depth + 1, budget)}"
+                for k, v in shown
             )
             more = ", …" if value.count > len(shown) else ""
             return "{" + inner + more + "}"
