@@ -30,9 +30,7 @@ def write_checkpoint(path: Path) -> None:
     import torch
 
     generator = torch.Generator().manual_seed(0)
-    state = {
-        f"layer{i}.weight": torch.randn(3200, 4096, generator=generator) for i in range(4)
-    }
+    state = {f"layer{i}.weight": torch.randn(3200, 4096, generator=generator) for i in range(4)}
     torch.save(state, path)
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from make_inputs import DEFAULT_DIR, INPUT_NAMES, MALICIOUS
 from tools import (
     NETNS_PREFIX,
+    PEER_NAMES,
     PEERS_VENV,
     RESULTS,
     Run,
@@ -63,14 +64,18 @@ def measure(tool: Tool, file: Path, repeat: int, timeout: float) -> Cell:
 
 
 def versions(aisec: Path, peers_venv: Path) -> dict[str, str]:
-    names = ["picklescan", "modelscan", "fickling", "modelaudit"]
     code = "import importlib.metadata as m, sys; print(*(m.version(n) for n in sys.argv[1:]))"
     peer = subprocess.run(
-        [str(peers_venv / "bin" / "python"), "-c", code, *names],
-        capture_output=True, text=True, check=True,
+        [str(peers_venv / "bin" / "python"), "-c", code, *PEER_NAMES],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     own = subprocess.run([str(aisec), "version"], capture_output=True, text=True, check=False)
-    return {"aisec": own.stdout.strip().split()[-1] if own.stdout else "?", **dict(zip(names, peer, strict=True))}
+    return {
+        "aisec": own.stdout.strip().split()[-1] if own.stdout else "?",
+        **dict(zip(PEER_NAMES, peer, strict=True)),
+    }
 
 
 def ratio(peer: float, own: float) -> str:
@@ -112,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit(f"missing inputs {missing}: run python bench/make_inputs.py first")
     ensure_peers(args.peers_venv)
     aisec = args.aisec or default_aisec()
-    tools = [t for t in make_tools(aisec, args.peers_venv) if not args.tools or t.name in args.tools]
+    tools = [
+        t for t in make_tools(aisec, args.peers_venv) if not args.tools or t.name in args.tools
+    ]
 
     # One untimed run each, so no timed run pays for a cold page cache or bytecode compilation.
     for tool in tools:
@@ -122,8 +129,11 @@ def main(argv: list[str] | None = None) -> int:
     for file in files:
         for tool in tools:
             cell = measure(tool, file, args.repeat, args.timeout)
-            print(f"{file.name:24} {tool.name:11} {cell.seconds:8.2f} s {cell.peak_mb:7.0f} MiB"
-                  f"  exit {cell.exit_codes}", flush=True)
+            print(
+                f"{file.name:24} {tool.name:11} {cell.seconds:8.2f} s {cell.peak_mb:7.0f} MiB"
+                f"  exit {cell.exit_codes}",
+                flush=True,
+            )
             cells.append(cell)
 
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)

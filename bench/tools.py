@@ -28,6 +28,8 @@ PEER_REQUIREMENTS = (
     "modelaudit==0.2.54",
 )
 
+PEER_NAMES = ("picklescan", "modelscan", "fickling", "modelaudit")
+
 # No tool may reach the network: hub clients offline, modelaudit's telemetry off (its documented
 # PROMPTFOO_DISABLE_TELEMETRY; NO_ANALYTICS is its second switch). run_measured also puts each
 # run in an empty network namespace where it can (root, util-linux unshare).
@@ -66,14 +68,14 @@ def default_aisec() -> Path:
 
 def make_tools(aisec: Path, peers_venv: Path) -> list[Tool]:
     peer = peers_venv / "bin"
+    fickling = str(peer / "fickling")
     return [
         Tool("aisec", (str(aisec), "scan", "{file}", "--format", "json")),
         Tool("picklescan", (str(peer / "picklescan"), "--path", "{file}")),
         Tool("modelscan", (str(peer / "modelscan"), "scan", "-p", "{file}")),
         # fickling writes its JSON report to ./safety_results.json unless told otherwise.
         Tool(
-            "fickling",
-            (str(peer / "fickling"), "--check-safety", "--json-output", "{scratch}/f.json", "{file}"),
+            "fickling", (fickling, "--check-safety", "--json-output", "{scratch}/f.json", "{file}")
         ),
         # --no-cache: modelaudit otherwise answers repeated scans of one file from its cache.
         Tool("modelaudit", (str(peer / "modelaudit"), "scan", "--no-cache", "{file}")),
@@ -82,7 +84,7 @@ def make_tools(aisec: Path, peers_venv: Path) -> list[Tool]:
 
 def ensure_peers(venv: Path) -> None:
     """Create the peers' own venv (python3.11 -m venv) and install them, once."""
-    if all((venv / "bin" / name).exists() for name in ("picklescan", "modelscan", "fickling", "modelaudit")):
+    if all((venv / "bin" / name).exists() for name in PEER_NAMES):
         return
     python = shutil.which("python3.11") or sys.executable
     print(f"creating {venv} and installing {', '.join(PEER_REQUIREMENTS)} ...", flush=True)
@@ -112,9 +114,7 @@ class Run:
     output: str  # stdout + stderr, only when asked for
 
 
-def run_measured(
-    argv: list[str], cwd: Path, timeout: float, capture: bool = False
-) -> Run:
+def run_measured(argv: list[str], cwd: Path, timeout: float, capture: bool = False) -> Run:
     """Run argv as a fresh process; wall time and the child's own peak RSS come from os.wait4.
 
     unshare execs the tool in place (same pid), so the rusage is the tool's, not a wrapper's.

@@ -21,7 +21,6 @@ import bz2
 import gzip
 import io
 import lzma
-import pickle
 import struct
 import tarfile
 import zipfile
@@ -348,7 +347,13 @@ def findings_of(run: Any, check_id: str) -> list[Any]:
 
 def describe_run(run: Any) -> str:
     """A compact listing for assertion messages."""
-    lines = [f"{f.check_id} {f.severity.label} {f.location.display()}: {f.message[:160]}" for f in run.findings]
-    lines += [f"artefact {a.location.display()} {a.format} {a.status.value} {a.reason[:80]}" for a in run.artefacts]
+    lines = [
+        f"{f.check_id} {f.severity.label} {f.location.display()}: {f.message[:160]}"
+        for f in run.findings
+    ]
+    lines += [
+        f"artefact {a.location.display()} {a.format} {a.status.value} {a.reason[:80]}"
+        for a in run.artefacts
+    ]
     lines += [f"error {e}" for e in run.errors]
     return "\n".join(lines)

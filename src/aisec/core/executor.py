@@ -7,7 +7,6 @@ one runs their work.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from typing import Protocol, TypeVar
 
 T = TypeVar("T")
@@ -30,6 +29,9 @@ class InProcess:
 
 class ProcessPool:
     def __init__(self, workers: int) -> None:
+        # Imported here: multiprocessing costs start-up time that one-file scans never use.
+        from concurrent.futures import ProcessPoolExecutor
+
         self._pool = ProcessPoolExecutor(max_workers=workers)
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import mmap
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
@@ -94,6 +93,8 @@ class Blob:
                 if spill is None:
                     parts.append(chunk)
                     if total > SPOOL_THRESHOLD:
+                        import tempfile
+
                         spill = tempfile.TemporaryFile(prefix="aisec-")  # noqa: SIM115 - owned by the blob
                         for part in parts:
                             spill.write(part)

@@ -31,7 +31,10 @@ class Run:
         return [a for a in self.report.anomalies if a.kind == kind]
 
     def data(self) -> dict[str, bytes | None]:
-        return {m.name: (m.blob.read(0, len(m.blob)) if m.blob is not None else None) for m in self.members}
+        return {
+            m.name: (m.blob.read(0, len(m.blob)) if m.blob is not None else None)
+            for m in self.members
+        }
 
     def member(self, name: str) -> Member:
         (found,) = [m for m in self.members if m.name == name]

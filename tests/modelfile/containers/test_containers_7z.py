@@ -94,6 +94,12 @@ def test_bomb_by_declared_size_is_not_decoded(read):
     assert bomb.evidence["declared"] == 3 * MiB
 
 
+def test_member_beyond_max_file_size_is_a_limit(read):
+    run = read(iter_7z, build(("big", b"x" * 100)), Settings(max_file_size=10))
+    assert run.data() == {"big": None}
+    assert run.kinds == ["limit"]
+
+
 def test_member_after_a_bomb_in_the_same_solid_block(read):
     # Reaching it means decoding the bomb first, which the budget forbids.
     raw = build(("zeros", bytes(3 * MiB)), ("after", b"fine"))

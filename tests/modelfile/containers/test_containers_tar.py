@@ -33,8 +33,12 @@ def special(name: str, kind: bytes, linkname: str = "") -> tarfile.TarInfo:
 
 
 def rechecksum(block: bytearray) -> None:
-    block[148:156] = b" " * 8
-    block[148:156] = b"%06o\x00 " % sum(block[:512])
+    rechecksum_at(block, 0)
+
+
+def rechecksum_at(raw: bytearray, start: int) -> None:
+    raw[start + 148 : start + 156] = b" " * 8
+    raw[start + 148 : start + 156] = b"%06o\x00 " % sum(raw[start : start + 512])
 
 
 @pytest.mark.parametrize("fmt", [tarfile.USTAR_FORMAT, tarfile.GNU_FORMAT, tarfile.PAX_FORMAT])
@@ -122,6 +126,16 @@ def test_broken_header_after_the_first_ends_the_walk_with_a_note(read):
     run = read(iter_tar, bytes(raw))
     assert run.data() == {"first": b"1"}
     assert run.kinds == ["trailing-data"]
+
+
+def test_negative_size_stops_the_walk(read):
+    raw = bytearray(build(("first", b"1"), ("second", b"2"), fmt=tarfile.GNU_FORMAT))
+    raw[512 + 512 + 124 : 512 + 512 + 136] = b"\xff" * 12  # base-256: -1
+    rechecksum_at(raw, 1024)
+    run = read(iter_tar, bytes(raw))
+    assert run.data() == {"first": b"1"}
+    assert run.kinds == ["unreadable-member"]
+    assert run.report.anomalies[0].location.offset == 1024
 
 
 def test_data_hidden_after_the_end_of_archive(read):

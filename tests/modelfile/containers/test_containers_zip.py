@@ -132,10 +132,15 @@ def test_force_zip64_members(read):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         for name, method in (("big", STORED), ("packed", DEFLATED)):
-            with zf.open(zipfile.ZipInfo(name), "w", force_zip64=True) as fh:
+            info = zipfile.ZipInfo(name)
+            info.compress_type = method
+            with zf.open(info, "w", force_zip64=True) as fh:
                 fh.write(name.encode() * 100)
-    run = read(iter_zip, buf.getvalue())
+    raw = buf.getvalue()
+    assert struct.unpack_from("<H", raw, 30 + len("big"))[0] == 0x0001  # zip64 extra field
+    run = read(iter_zip, raw)
     assert run.data() == {"big": b"big" * 100, "packed": b"packed" * 100}
+    assert run.kinds == []
 
 
 def test_zip64_records_everywhere_with_a_prefix(read, monkeypatch):
@@ -354,8 +359,9 @@ def test_member_limit(read):
     assert run.kinds == ["limit"]
 
 
-def test_stored_member_beyond_max_file_size(read):
-    run = read(iter_zip, build(("m", b"x" * 100, STORED)), Settings(max_file_size=10))
+@pytest.mark.parametrize("method", [STORED, DEFLATED])
+def test_member_beyond_max_file_size_is_a_limit_not_a_bomb(read, method):
+    run = read(iter_zip, build(("m", b"x" * 100, method)), Settings(max_file_size=10))
     assert run.data() == {"m": None}
     assert run.kinds == ["limit"]
 

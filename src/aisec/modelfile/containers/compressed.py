@@ -212,6 +212,17 @@ def output_cap(settings: Settings) -> int:
     return min(settings.max_decompressed_size, settings.max_file_size)
 
 
+def oversize(size: int, settings: Settings) -> tuple[str, str] | None:
+    """Why a member that declares ``size`` decompressed bytes is not decoded at all, as
+    (anomaly kind, detail), or None when its size is within the caps."""
+    if size > settings.max_decompressed_size:
+        limit = settings.max_decompressed_size
+        return "decompression-bomb", f"declares {size} bytes, above max_decompressed_size ({limit})"
+    if size > settings.max_file_size:
+        return "limit", f"declares {size} bytes, above max_file_size ({settings.max_file_size})"
+    return None
+
+
 def ratio_exceeded(produced: int, compressed: int, settings: Settings) -> bool:
     return produced > RATIO_FLOOR and produced > settings.max_compression_ratio * max(1, compressed)
 

@@ -20,7 +20,7 @@ from typing import IO, TYPE_CHECKING, cast
 from aisec.core.errors import LimitExceeded, MalformedInput
 from aisec.core.settings import Settings
 from aisec.modelfile.blob import SPOOL_THRESHOLD, Blob
-from aisec.modelfile.containers.compressed import CHUNK, output_cap, ratio_exceeded
+from aisec.modelfile.containers.compressed import CHUNK, output_cap, oversize, ratio_exceeded
 from aisec.modelfile.containers.member import BlobFile, Member, member_location, path_problem
 from aisec.modelfile.reports import ContainerReport
 
@@ -133,7 +133,6 @@ def _plan(
     plans: list[_Plan] = []
     ready: list[Member] = []
     declared = 0
-    cap = output_cap(settings)
     for index, info in enumerate(archive.files):
         if index >= settings.max_archive_members:
             report.add("limit", f"more than {settings.max_archive_members} members; rest not read")
@@ -146,14 +145,14 @@ def _plan(
             ready.append(Member(name, Blob.from_bytes(b""), None, 0))
             continue
         size = info.uncompressed
-        if size > cap:
-            ready.append(
-                _bomb(report, name, size, f"declares {size} bytes, above the {cap}-byte cap")
+        refusal = oversize(size, settings)
+        if refusal is None and ratio_exceeded(declared + size, len(blob), settings):
+            refusal = (
+                "decompression-bomb",
+                f"declares {size} bytes; the archive would expand beyond max_compression_ratio",
             )
-            continue
-        if ratio_exceeded(declared + size, len(blob), settings):
-            detail = f"declares {size} bytes; the archive would expand beyond max_compression_ratio"
-            ready.append(_bomb(report, name, size, detail))
+        if refusal is not None:
+            ready.append(_refused(report, name, size, *refusal))
             continue
         declared += size
         plans.append(_rename(info, name, index, size))
@@ -226,7 +225,8 @@ def _give_up_block(
         if plan.block is first.block:
             del pending[key]
             if isinstance(failure, LimitExceeded):
-                yield _bomb(report, plan.name, plan.size, f"decoding stopped: {failure}")
+                detail = f"decoding stopped: {failure}"
+                yield _refused(report, plan.name, plan.size, "decompression-bomb", detail)
             else:
                 yield _unreadable(report, plan, reason)
 
@@ -298,11 +298,11 @@ def _finished(report: ContainerReport, plan: _Plan, spool: _Spool) -> Member:
     return Member(plan.name, spool.blob(), None, plan.size)
 
 
-def _bomb(report: ContainerReport, name: str, size: int, detail: str) -> Member:
-    where = member_location(report, name, None)
-    report.add("decompression-bomb", detail, where, declared=size)
+def _refused(report: ContainerReport, name: str, size: int, kind: str, detail: str) -> Member:
+    report.add(kind, detail, member_location(report, name, None), declared=size)
     report.members += 1
-    return Member(name, None, None, size, f"decompression bomb: {detail}")
+    prefix = "decompression bomb: " if kind == "decompression-bomb" else ""
+    return Member(name, None, None, size, prefix + detail)
 
 
 def _unreadable(report: ContainerReport, plan: _Plan, reason: str) -> Member:

@@ -24,6 +24,7 @@ from aisec.modelfile.blob import Blob
 from aisec.modelfile.containers.compressed import (
     iter_decompressed,
     output_cap,
+    oversize,
     ratio_exceeded,
 )
 from aisec.modelfile.containers.member import Member, member_location, path_problem
@@ -305,26 +306,19 @@ class _Reader:
             return self._unreadable(
                 entry, start, f"unsupported compression method {entry.method} ({method})"
             )
-        cap = output_cap(self.settings)
         if entry.method == 0 and entry.compressed > self.settings.max_file_size:
-            self.report.add(
-                "limit", f"member of {entry.compressed} bytes exceeds max_file_size", where
-            )
-            return self._member(entry, None, start, "larger than max_file_size")
-        if entry.method != 0 and entry.size > cap:
-            return self._bomb(
-                entry, start, f"declares {entry.size} bytes, above the {cap}-byte cap"
-            )
+            detail = f"member of {entry.compressed} bytes exceeds max_file_size"
+            return self._refused(entry, start, "limit", detail)
+        refusal = oversize(entry.size, self.settings) if entry.method != 0 else None
+        if refusal is not None:
+            return self._refused(entry, start, *refusal)
         if entry.method != 0 and ratio_exceeded(entry.size, entry.compressed, self.settings):
-            return self._bomb(
-                entry, start, f"declares {entry.size} bytes from {entry.compressed} compressed"
-            )
-        if ratio_exceeded(
-            self.produced + max(entry.size, entry.compressed), len(self.blob), self.settings
-        ):
-            return self._bomb(
-                entry, start, "the archive as a whole expands beyond max_compression_ratio"
-            )
+            detail = f"declares {entry.size} bytes from {entry.compressed} compressed"
+            return self._refused(entry, start, "decompression-bomb", detail)
+        total = self.produced + max(entry.size, entry.compressed)
+        if ratio_exceeded(total, len(self.blob), self.settings):
+            detail = "the archive as a whole expands beyond max_compression_ratio"
+            return self._refused(entry, start, "decompression-bomb", detail)
         return None
 
     def _stored(self, entry: _Entry, window: Blob, start: int, where: Location) -> Member:
@@ -356,7 +350,7 @@ class _Reader:
         try:
             data = Blob.spool(checksum, limit=output_cap(self.settings), what=what)
         except LimitExceeded as exc:
-            return self._bomb(entry, start, f"decompression stopped: {exc}")
+            return self._refused(entry, start, "decompression-bomb", f"decoding stopped: {exc}")
         except MalformedInput as exc:
             reason = "encrypted member (needs a password)" if encrypted else str(exc)
             return self._unreadable(entry, start, reason)
@@ -391,12 +385,12 @@ class _Reader:
                 "crc-mismatch", f"CRC-32 differs from the declared {entry.crc:#010x}", where
             )
 
-    def _bomb(self, entry: _Entry, start: int, detail: str) -> Member:
+    def _refused(self, entry: _Entry, start: int, kind: str, detail: str) -> Member:
         where = member_location(self.report, entry.name, start)
-        self.report.add(
-            "decompression-bomb", detail, where, declared=entry.size, compressed=entry.compressed
-        )
-        return self._member(entry, None, start, f"decompression bomb: {detail}")
+        evidence = {"declared": entry.size, "compressed": entry.compressed}
+        self.report.add(kind, detail, where, **evidence)
+        prefix = "decompression bomb: " if kind == "decompression-bomb" else ""
+        return self._member(entry, None, start, prefix + detail)
 
     def _unreadable(self, entry: _Entry, offset: int, reason: str) -> Member:
         where = member_location(self.report, entry.name, offset)

@@ -7,7 +7,6 @@ is analysed like any other.
 
 from __future__ import annotations
 
-import ast
 import struct
 from math import prod
 from typing import Any
@@ -56,6 +55,8 @@ def analyse_npy(blob: Blob, location: Location, ctx: ScanContext) -> bool:
         facts.add("malformed", "header length runs past the end of the file", location.at(8))
         ctx.judge(facts)
         return True
+    import ast
+
     try:
         header = ast.literal_eval(
             blob.read(start, size).decode("latin-1" if major < 3 else "utf-8")

@@ -158,6 +158,7 @@ class PickleMachine:
         self.settings = settings
         self.deadline = deadline
         self.opcodes = 0
+        self._index = 0  # index of the opcode being executed, for locations
         self._globals: list[Global] = []
         # Attributes set on imported objects by BUILD: later lookups of the same name
         # return what the stream put there, as they would in the real process.
@@ -211,14 +212,14 @@ class PickleMachine:
             else:
                 module = _compat_pickle.IMPORT_MAPPING.get(module, module)
         verdict = self.policy.classify(module, name)
-        glob = Global(module, name, offset, self.opcodes, verdict, raw)
+        glob = Global(module, name, offset, self._index, verdict, raw)
         self._globals.append(glob)
         return glob
 
     def _call(
         self, report: PickleReport, func: Any, args: Any, kwargs: Any, offset: int, opcode: str
     ) -> Call:
-        call = Call(func, args, kwargs, offset, self.opcodes)
+        call = Call(func, args, kwargs, offset, self._index)
         self._record_call(report, call, func, opcode, offset)
         if isinstance(func, Global):
             forwarded = self.policy.forwarders.get(func.qualname)
@@ -262,7 +263,7 @@ class PickleMachine:
                     target.qualname,
                     target.verdict,
                     f"{opcode} on {target.qualname} with {describe(value)}",
-                    self._at(offset, self.opcodes),
+                    self._at(offset, self._index),
                     opcode,
                 )
             )
@@ -304,6 +305,8 @@ class PickleMachine:
         max_ops = self.settings.max_pickle_opcodes
         ops = self.opcodes
         unpack_i = _UNPACK_I
+        unpack_h = _UNPACK_H
+        push = stack.append
 
         def underflow(at: int) -> Malformed:
             return Malformed("unexpected MARK found" if marks else "unpickling stack underflow", at)
@@ -366,22 +369,22 @@ class PickleMachine:
             elif op == 0x4B:  # BININT1
                 if pos + 1 > end:
                     raise Malformed("pickle data was truncated", at)
-                stack.append(data[pos])
+                push(data[pos])
                 pos += 1
             elif op == 0x4A:  # BININT
                 if pos + 4 > end:
                     raise Malformed("pickle data was truncated", at)
-                stack.append(unpack_i(data, pos)[0])
+                push(unpack_i(data, pos)[0])
                 pos += 4
             elif op == 0x4D:  # BININT2
                 if pos + 2 > end:
                     raise Malformed("pickle data was truncated", at)
-                stack.append(_UNPACK_H(data, pos)[0])
+                push(unpack_h(data, pos)[0])
                 pos += 2
             elif op == 0x47:  # BINFLOAT
                 if pos + 8 > end:
                     raise Malformed("pickle data was truncated", at)
-                stack.append(_UNPACK_D(data, pos)[0])
+                push(_UNPACK_D(data, pos)[0])
                 pos += 8
             elif op in {0x8C, 0x43, 0x55}:  # SHORT_BINUNICODE/BINBYTES/BINSTRING
                 if pos + 1 > end:
@@ -391,11 +394,11 @@ class PickleMachine:
                 if pos + size > end:
                     raise Malformed("pickle data was truncated", at)
                 if op == 0x8C:
-                    stack.append(self._string(data, pos, size, "utf-8", at))
+                    push(self._string(data, pos, size, "utf-8", at))
                 elif op == 0x43:
-                    stack.append(bytes(data[pos : pos + size]))
+                    push(bytes(data[pos : pos + size]))
                 else:
-                    stack.append(self._string(data, pos, size, "latin-1", at))
+                    push(self._string(data, pos, size, "latin-1", at))
                 pos += size
             elif op in {0x58, 0x42, 0x54}:  # BINUNICODE/BINBYTES/BINSTRING
                 if pos + 4 > end:
@@ -410,11 +413,11 @@ class PickleMachine:
                 if pos + size > end:
                     raise Malformed("pickle data was truncated", at)
                 if op == 0x58:
-                    stack.append(self._string(data, pos, size, "utf-8", at))
+                    push(self._string(data, pos, size, "utf-8", at))
                 elif op == 0x42:
-                    stack.append(self._bytes(data, pos, size))
+                    push(self._bytes(data, pos, size))
                 else:
-                    stack.append(self._string(data, pos, size, "latin-1", at))
+                    push(self._string(data, pos, size, "latin-1", at))
                 pos += size
             elif op in {0x8D, 0x8E, 0x96}:  # BINUNICODE8/BINBYTES8/BYTEARRAY8
                 if pos + 8 > end:
@@ -424,9 +427,9 @@ class PickleMachine:
                 if pos + size > end:
                     raise Malformed("pickle data was truncated", at)
                 if op == 0x8D:
-                    stack.append(self._string(data, pos, size, "utf-8", at))
+                    push(self._string(data, pos, size, "utf-8", at))
                 else:
-                    stack.append(self._bytes(data, pos, size))
+                    push(self._bytes(data, pos, size))
                 pos += size
             elif op == 0x68:  # BINGET
                 if pos + 1 > end:
@@ -435,7 +438,7 @@ class PickleMachine:
                 pos += 1
                 if idx not in memo:
                     raise Malformed(f"Memo value not found at index {idx}", at)
-                stack.append(memo[idx])
+                push(memo[idx])
             elif op == 0x6A:  # LONG_BINGET
                 if pos + 4 > end:
                     raise Malformed("pickle data was truncated", at)
@@ -443,7 +446,7 @@ class PickleMachine:
                 pos += 4
                 if idx not in memo:
                     raise Malformed(f"Memo value not found at index {idx}", at)
-                stack.append(memo[idx])
+                push(memo[idx])
             elif op == 0x72:  # LONG_BINPUT
                 if pos + 4 > end:
                     raise Malformed("pickle data was truncated", at)
@@ -457,6 +460,7 @@ class PickleMachine:
                 if isinstance(target, Container):
                     target.extend(items)
                 else:
+                    self._index = ops - 1
                     self._mutate(report, target, items, at, "APPENDS")
             elif op == 0x61:  # APPEND
                 value = pop(at)
@@ -464,6 +468,7 @@ class PickleMachine:
                 if isinstance(target, Container):
                     target.extend([value])
                 else:
+                    self._index = ops - 1
                     self._mutate(report, target, value, at, "APPEND")
             elif op == 0x75:  # SETITEMS
                 items = pop_mark(at)
@@ -474,6 +479,7 @@ class PickleMachine:
                 if isinstance(target, Container):
                     target.extend(pairs)
                 else:
+                    self._index = ops - 1
                     self._mutate(report, target, pairs, at, "SETITEMS")
             elif op == 0x73:  # SETITEM
                 value = pop(at)
@@ -482,34 +488,35 @@ class PickleMachine:
                 if isinstance(target, Container):
                     target.extend([(key, value)])
                 else:
+                    self._index = ops - 1
                     self._mutate(report, target, (key, value), at, "SETITEM")
             elif op == 0x29:  # EMPTY_TUPLE
-                stack.append(())
+                push(())
             elif op == 0x85:  # TUPLE1
-                stack.append((pop(at),))
+                push((pop(at),))
             elif op == 0x86:  # TUPLE2
                 b = pop(at)
                 a = pop(at)
-                stack.append((a, b))
+                push((a, b))
             elif op == 0x87:  # TUPLE3
                 c = pop(at)
                 b = pop(at)
                 a = pop(at)
-                stack.append((a, b, c))
+                push((a, b, c))
             elif op == 0x74:  # TUPLE
-                stack.append(tuple(pop_mark(at)))
+                push(tuple(pop_mark(at)))
             elif op == 0x5D:  # EMPTY_LIST
-                stack.append(Container("list"))
+                push(Container("list"))
             elif op == 0x7D:  # EMPTY_DICT
-                stack.append(Container("dict"))
+                push(Container("dict"))
             elif op == 0x8F:  # EMPTY_SET
-                stack.append(Container("set"))
+                push(Container("set"))
             elif op == 0x4E:  # NONE
-                stack.append(None)
+                push(None)
             elif op == 0x88:  # NEWTRUE
-                stack.append(True)
+                push(True)
             elif op == 0x89:  # NEWFALSE
-                stack.append(False)
+                push(False)
             elif op == 0x95:  # FRAME
                 if pos + 8 > end:
                     raise Malformed("pickle data was truncated", at)
@@ -526,6 +533,7 @@ class PickleMachine:
                 if not isinstance(args, tuple):
                     # The C loader raises TypeError here, *after* nothing was called.
                     raise Malformed("REDUCE argument is not a tuple", at)
+                self._index = ops - 1
                 stack[-1] = self._call(report, func, args, None, at, "REDUCE")
             elif op == 0x62:  # BUILD
                 state = pop(at)
@@ -535,26 +543,33 @@ class PickleMachine:
                     if pos == frame_end:
                         # joblib ends the frame before writing array bytes inline.
                         frame_end = _NO_FRAME
+                    self._index = ops - 1
+                    self.opcodes = ops
                     pos = self._after_build(target, pos, st, report, depth)
+                    ops = self.opcodes  # a nested pickle counts towards the same cap
                 else:
+                    self._index = ops - 1
                     self._mutate(report, target, state, at, "BUILD")
             elif op == 0x81:  # NEWOBJ
                 args = pop(at)
                 cls = pop(at)
                 if not isinstance(args, tuple):
                     raise Malformed("NEWOBJ expected an arg tuple", at)
-                stack.append(self._call(report, cls, args, None, at, "NEWOBJ"))
+                self._index = ops - 1
+                push(self._call(report, cls, args, None, at, "NEWOBJ"))
             elif op == 0x92:  # NEWOBJ_EX
                 kwargs = pop(at)
                 args = pop(at)
                 cls = pop(at)
-                stack.append(self._call(report, cls, args, kwargs, at, "NEWOBJ_EX"))
+                self._index = ops - 1
+                push(self._call(report, cls, args, kwargs, at, "NEWOBJ_EX"))
             elif op == 0x93:  # STACK_GLOBAL
                 name = pop(at)
                 module = pop(at)
                 if type(name) is not str or type(module) is not str:
                     raise Malformed("STACK_GLOBAL requires str", at)
-                stack.append(self._resolve(module, name, st.proto, at))
+                self._index = ops - 1
+                push(self._resolve(module, name, st.proto, at))
             elif op == 0x63:  # GLOBAL
                 module_line = line(pos)
                 pos += len(module_line) + 1
@@ -562,7 +577,8 @@ class PickleMachine:
                 pos += len(name_line) + 1
                 if not module_line or not name_line:
                     raise Malformed("pickle data was truncated (empty GLOBAL line)", at)
-                stack.append(
+                self._index = ops - 1
+                push(
                     self._resolve(
                         self._utf8(module_line, at), self._utf8(name_line, at), st.proto, at
                     )
@@ -573,15 +589,17 @@ class PickleMachine:
                 name_line = line(pos)
                 pos += len(name_line) + 1
                 args_list = pop_mark(at)
+                self._index = ops - 1
                 cls = self._resolve(
                     self._utf8(module_line, at), self._utf8(name_line, at), st.proto, at
                 )
-                stack.append(self._call(report, cls, tuple(args_list), None, at, "INST"))
+                push(self._call(report, cls, tuple(args_list), None, at, "INST"))
             elif op == 0x6F:  # OBJ
                 items = pop_mark(at)
                 if not items:
                     raise underflow(at)
-                stack.append(self._call(report, items[0], tuple(items[1:]), None, at, "OBJ"))
+                self._index = ops - 1
+                push(self._call(report, items[0], tuple(items[1:]), None, at, "OBJ"))
             elif op == 0x30:  # POP
                 if marks and marks[-1] == len(stack):
                     marks.pop()
@@ -592,29 +610,30 @@ class PickleMachine:
             elif op == 0x31:  # POP_MARK
                 pop_mark(at)
             elif op == 0x32:  # DUP
-                stack.append(top(at))
+                push(top(at))
             elif op == 0x6C:  # LIST
                 lst = Container("list")
                 lst.extend(pop_mark(at))
-                stack.append(lst)
+                push(lst)
             elif op == 0x64:  # DICT
                 items = pop_mark(at)
                 if len(items) % 2:
                     raise Malformed("odd number of items for DICT", at)
                 dct = Container("dict")
                 dct.extend(list(zip(items[::2], items[1::2], strict=True)))
-                stack.append(dct)
+                push(dct)
             elif op == 0x90:  # ADDITEMS
                 items = pop_mark(at)
                 target = top(at)
                 if isinstance(target, Container):
                     target.extend(items)
                 else:
+                    self._index = ops - 1
                     self._mutate(report, target, items, at, "ADDITEMS")
             elif op == 0x91:  # FROZENSET
                 fz = Container("frozenset")
                 fz.extend(pop_mark(at))
-                stack.append(fz)
+                push(fz)
             elif op == 0x80:  # PROTO
                 if pos + 1 > end:
                     raise Malformed("pickle data was truncated", at)
@@ -631,7 +650,7 @@ class PickleMachine:
             elif op == 0x51:  # BINPERSID
                 pid = pop(at)
                 report.persistent_ids.append(pid)
-                stack.append(Persistent(pid, at - self.blob.start))
+                push(Persistent(pid, at - self.blob.start))
             elif op == 0x50:  # PERSID
                 text = line(pos)
                 pos += len(text) + 1
@@ -642,7 +661,7 @@ class PickleMachine:
                         "persistent IDs in protocol 0 must be ASCII strings", at
                     ) from None
                 report.persistent_ids.append(pid_text)
-                stack.append(Persistent(pid_text, at - self.blob.start))
+                push(Persistent(pid_text, at - self.blob.start))
             elif op in {0x67, 0x70}:  # GET / PUT (text index)
                 text = line(pos)
                 pos += len(text) + 1
@@ -653,7 +672,7 @@ class PickleMachine:
                 if op == 0x67:
                     if idx not in memo:
                         raise Malformed(f"Memo value not found at index {idx}", at)
-                    stack.append(memo[idx])
+                    push(memo[idx])
                 else:
                     if idx < 0:
                         raise Malformed("negative PUT argument", at)
@@ -661,16 +680,16 @@ class PickleMachine:
             elif op == 0x49:  # INT
                 text = line(pos)
                 pos += len(text) + 1
-                stack.append(self._int_line(text, at))
+                push(self._int_line(text, at))
             elif op == 0x4C:  # LONG
                 text = line(pos)
                 pos += len(text) + 1
-                stack.append(self._int_line(text[:-1] if text.endswith(b"L") else text, at))
+                push(self._int_line(text[:-1] if text.endswith(b"L") else text, at))
             elif op == 0x46:  # FLOAT
                 text = line(pos)
                 pos += len(text) + 1
                 try:
-                    stack.append(float(text))
+                    push(float(text))
                 except ValueError:
                     raise Malformed("could not convert string to float", at) from None
             elif op in {0x8A, 0x8B}:  # LONG1 / LONG4
@@ -684,19 +703,19 @@ class PickleMachine:
                 if pos + size > end:
                     raise Malformed("pickle data was truncated", at)
                 if size > 4096:
-                    stack.append(Opaque(f"int of {size} bytes"))
+                    push(Opaque(f"int of {size} bytes"))
                 else:
-                    stack.append(int.from_bytes(data[pos : pos + size], "little", signed=True))
+                    push(int.from_bytes(data[pos : pos + size], "little", signed=True))
                 pos += size
             elif op == 0x53:  # STRING
                 text = line(pos)
                 pos += len(text) + 1
-                stack.append(self._quoted(text, at))
+                push(self._quoted(text, at))
             elif op == 0x56:  # UNICODE
                 text = line(pos)
                 pos += len(text) + 1
                 try:
-                    stack.append(text.decode("raw-unicode-escape"))
+                    push(text.decode("raw-unicode-escape"))
                 except UnicodeDecodeError:
                     raise Malformed("invalid raw-unicode-escape string", at) from None
             elif op in {0x82, 0x83, 0x84}:  # EXT1/2/4
@@ -708,12 +727,12 @@ class PickleMachine:
                 report.add(
                     "extension-code",
                     f"extension code {code} names a global through the copyreg registry",
-                    self._at(at, ops),
+                    self._at(at, ops - 1),
                     code=code,
                 )
-                glob = Global("copyreg", f"extension({code})", at, ops, DYNAMIC, f"EXT {code}")
+                glob = Global("copyreg", f"extension({code})", at, ops - 1, DYNAMIC, f"EXT {code}")
                 self._globals.append(glob)
-                stack.append(glob)
+                push(glob)
             elif op == 0x97:  # NEXT_BUFFER
                 raise Malformed(
                     "pickle stream refers to out-of-band data but no buffers were given", at
