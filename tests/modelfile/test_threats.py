@@ -17,6 +17,7 @@ import os
 import pickle
 import pickletools
 import tracemalloc
+import warnings
 import zipfile
 
 import numpy as np
@@ -160,7 +161,6 @@ def test_stock_pickler_reduce_every_protocol(tmp_path, protocol):
     assert opcode_at(data, run) == {REDUCE}
 
 
-@pytest.mark.xfail(strict=True, reason="bug: calls and globals carry a stale opcode index (0)")
 def test_finding_location_has_opcode_index(tmp_path):
     data = system_payload(4)  # PROTO, SBU, SBU, STACK_GLOBAL, MARK, SBU, TUPLE, REDUCE, STOP
     run = scan_bytes(tmp_path, "model.pkl", data)
@@ -761,8 +761,19 @@ def test_billion_laughs_as_call_argument(tmp_path):
     run = scan_bytes(tmp_path, "model.pkl", data)
     assert_detected(run, {DANGEROUS_CALL})
     (finding,) = findings_of(run, DANGEROUS_CALL)
-    assert finding.evidence["call"].startswith("os.system([[")
+    assert finding.evidence["callable"] == "os.system"
     assert len(finding.evidence["call"]) < 4000
+
+
+@pytest.mark.xfail(strict=True, reason="bug: describe() spends its budget on the arguments "
+                   "first, so the reconstructed call loses the callable's name ('…(...)')")
+def test_evidence_keeps_callable_name_with_long_arguments(tmp_path):
+    argv = asm(MARK, sbu("/bin/sh"), sbu("-c"), binunicode("echo " + "x" * 300), sbu("a" * 250),
+               LIST)
+    data = asm(proto(4), stack_global("subprocess", "Popen"), argv, TUPLE1, REDUCE, STOP)
+    run = scan_bytes(tmp_path, "model.pkl", data)
+    (finding,) = findings_of(run, DANGEROUS_CALL)
+    assert finding.evidence["call"].startswith("subprocess.Popen(['/bin/sh', '-c'")
 
 
 def test_opcode_cap_stops_a_long_stream(tmp_path):
@@ -980,6 +991,64 @@ def test_dangerous_class_reexported_by_allowed_package(tmp_path, gadget):
     assert run.exit_code(FAIL_ON) == 1, describe_run(run)
 
 
+# The same callables as above, reached from their parent package by a dotted attribute
+# path: protocol 4's find_class walks ``torch`` -> ``serialization`` -> ``load``. The deny
+# entries for ``torch.serialization``, ``torch.hub``... are only matched against the module
+# operand and the tails of the name, never against ``module + leading name parts``.
+DOTTED_INTO_DENIED = [
+    ("torch", "serialization.load"),
+    ("torch", "hub.load"),
+    ("torch", "ops.load_library"),
+    ("numpy", "lib.format.open_memmap"),
+]
+
+
+@pytest.mark.xfail(strict=True, reason="bug: dotted path from a parent package into a denied "
+                   "submodule is only unknown-call (medium)")
+@pytest.mark.parametrize(("module", "name"), DOTTED_INTO_DENIED)
+def test_dotted_path_into_denied_submodule(tmp_path, module, name):
+    """Items 15 + 16 combined."""
+    run = scan_bytes(tmp_path, "model.pkl", payload_pickle(module, name, sbu("x")))
+    assert_detected(run, {DANGEROUS_CALL})
+
+
+@pytest.mark.parametrize(("module", "name"), DOTTED_INTO_DENIED)
+def test_denied_submodule_by_its_own_name(tmp_path, module, name):
+    """Control for the case above: spelled as module + attribute, it is critical."""
+    head, _, attr = f"{module}.{name}".rpartition(".")
+    run = scan_bytes(tmp_path, "model.pkl", payload_pickle(head, attr, sbu("x")))
+    assert_detected(run, {DANGEROUS_CALL})
+
+
+# Callables with file, network, native-code or nested-pickle effects that no deny entry
+# names: default deny makes them unknown-call (medium), which exits 0 under fail_on=high.
+OPEN_GAPS = {
+    "torch.utils.model_zoo.load_url (remote torch.load, weights_only=False)":
+        payload_pickle("torch.utils.model_zoo", "load_url", sbu("http://127.0.0.1:9/m.pt")),
+    "torch.classes.load_library (dlopen)":
+        payload_pickle("torch", "classes.load_library", sbu("./libext.so")),
+    "torch.multiprocessing.spawn":
+        payload_pickle("torch.multiprocessing", "spawn", stack_global("builtins", "print")),
+    "codecs.open (truncates a file)":
+        payload_pickle("codecs", "open", sbu("/tmp/aisec-never-written"), sbu("w")),
+    "pandas.read_table (fetches a URL)":
+        payload_pickle("pandas", "read_table", sbu("http://127.0.0.1:9/x.csv")),
+    "pandas.read_hdf (may unpickle)":
+        payload_pickle("pandas", "read_hdf", sbu("x.h5")),
+    "py_compile.compile (writes a file)":
+        payload_pickle("py_compile", "compile", sbu("x.py")),
+    "numpy.ndarray.tofile (writes a file)":
+        payload_pickle("numpy", "ndarray.tofile", NONE, sbu("/tmp/aisec-never-written")),
+}
+
+
+@pytest.mark.xfail(strict=True, reason="denylist gap: only unknown-call (medium), exit 0")
+@pytest.mark.parametrize("gadget", sorted(OPEN_GAPS))
+def test_denylist_gap_still_open(tmp_path, gadget):
+    run = scan_bytes(tmp_path, "model.pkl", OPEN_GAPS[gadget])
+    assert run.exit_code(FAIL_ON) == 1, describe_run(run)
+
+
 # -- 29, 32: mutation of imported objects (sleepy pickle) --------------------------------------
 def test_numpy_builtins_reached_through_allowed_module(tmp_path):
     """Item 29 (modelscan #330): ``numpy.__builtins__`` through an allow-listed package."""
@@ -1125,7 +1194,9 @@ def torchscript_archive():
             return torch.relu(self.fc(x))
 
     buf = io.BytesIO()
-    torch.jit.save(torch.jit.script(Tiny()), buf)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # torch.jit is deprecated
+        torch.jit.save(torch.jit.script(Tiny()), buf)
     return buf.getvalue()
 
 

@@ -8,7 +8,6 @@ artefact such as a pickle stream or an archive) and yields findings.
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
@@ -54,6 +53,8 @@ class Check(Generic[S]):
 
     @classmethod
     def param_names(cls) -> list[str]:
+        import inspect  # only tests and tooling ask; keep it off the start-up path
+
         sig = inspect.signature(cls.__init__)
         return [p for p in sig.parameters if p != "self"]
 

@@ -212,6 +212,8 @@ def _members(
             if STORAGE_MEMBER.search(name) and not _suspicious_head(blob):
                 stats["tensor_storages"] += 1
                 continue
+            if member.verify is not None:
+                member.verify()
             if CODE_MEMBER.search(name):
                 stats["code"] += 1
                 scan_code(blob, where, facts)
@@ -220,7 +222,6 @@ def _members(
             ):
                 continue
             analyse_blob(blob, where, ctx, depth + 1)
-    report.members = stats["members"]
     ctx.judge(facts)
     return stats
 

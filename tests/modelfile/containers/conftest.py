@@ -49,6 +49,9 @@ def read() -> Callable[..., Run]:
         blob = Blob.from_bytes(data)
         report = ContainerReport(Location("artefact.bin"), "test")
         members = list(reader(blob, report, settings or Settings()))
+        for member in members:
+            if member.verify is not None:  # what the engine does for members it analyses
+                member.verify()
         return Run(blob, members, report)
 
     return run

@@ -68,6 +68,14 @@ def test_filters(read, filters):
     assert read(iter_7z, build(*files.items(), filters=filters)).data() == files
 
 
+def test_members_spill_to_temp_files_once_the_pass_holds_too_much(read, monkeypatch):
+    from aisec.modelfile.containers import sevenzip
+
+    monkeypatch.setattr(sevenzip, "SPOOL_THRESHOLD", 1000)
+    files = {f"m{i}": bytes([i]) * 700 for i in range(4)}
+    assert read(iter_7z, build(*files.items())).data() == files
+
+
 def test_traversal_names_are_read_under_their_real_name(read):
     raw = rename(build(("xx/evil.pkl", b"payload"), ("ok", b"fine")), "xx/evil", "../evil")
     run = read(iter_7z, raw)

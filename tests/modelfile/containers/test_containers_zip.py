@@ -155,7 +155,7 @@ def test_zip64_records_everywhere_with_a_prefix(read, monkeypatch):
     run = read(iter_zip, raw)
     assert run.data() == {"one": b"1" * 300, "two": b"2" * 300}
     shifted = read(iter_zip, b"#!/bin/sh\nexit 0\n" + raw)
-    assert shifted.data() == run.data()
+    assert shifted.data() == {"(prefix)": b"#!/bin/sh\nexit 0\n", **run.data()}
 
 
 # -- tolerated but recorded -----------------------------------------------------------------
@@ -242,14 +242,29 @@ def test_traversal_names_are_recorded_and_still_read(read, name):
     assert anomaly.location.member == (name,)
 
 
-def test_prefix_before_the_archive(read):
+def test_prefix_before_the_archive_is_read_and_yielded_first(read):
     raw = build(("a", b"alpha", STORED), ("b", b"beta" * 30, DEFLATED))
-    prefixed = b"MZ self-extractor stub" * 20 + raw
+    stub = b"MZ self-extractor stub" * 20
+    prefixed = stub + raw
     assert is_zip(prefixed[:1024], Blob.from_bytes(prefixed))
     run = read(iter_zip, prefixed)
-    assert run.data() == {"a": b"alpha", "b": b"beta" * 30}
+    assert run.data() == {"(prefix)": stub, "a": b"alpha", "b": b"beta" * 30}
+    prefix = run.members[0]
+    assert (prefix.name, prefix.offset, prefix.blob.data) == ("(prefix)", 0, run.blob.data)
     (note,) = run.anomalies("malformed")
-    assert note.evidence["prefix"] == len(prefixed) - len(raw)
+    assert note.evidence["prefix"] == len(stub)
+
+
+def test_pickle_zip_polyglot_exposes_the_pickle(read):
+    # torch.load unpickles such a file (it does not start like a zip); pickle.load too.
+    payload = b"\x80\x04\x95\x10\x00\x00\x00\x00\x00\x00\x00\x8c\x02os\x94."
+    run = read(iter_zip, payload + build(("archive/data.pkl", b"benign", STORED)))
+    assert run.data()["(prefix)"] == payload
+
+
+def test_bare_end_record_does_not_make_a_zip():
+    data = b"\x80\x04N." + b"PK\x05\x06" + bytes(18)
+    assert not is_zip(data[:1024], Blob.from_bytes(data))
 
 
 def test_prefix_with_adjusted_offsets(read):
@@ -258,7 +273,7 @@ def test_prefix_with_adjusted_offsets(read):
     with zipfile.ZipFile(fixed, "a"):
         pass  # rewriting in append mode records the true offsets ("zip -A")
     run = read(iter_zip, fixed.getvalue())
-    assert run.data() == {"a": b"alpha"}
+    assert run.data() == {"(prefix)": b"x" * 100, "a": b"alpha"}
 
 
 def test_trailing_data_and_comment(read):
@@ -348,8 +363,9 @@ def test_offsets_out_of_bounds_are_unreadable(read):
     raw = patch(raw, central(raw, "m") + 42, "<I", 10**9)
     raw = patch(raw, central(raw, "n") + 20, "<I", 10**6)
     run = read(iter_zip, raw)
-    assert run.data() == {"m": None, "n": None}
-    assert run.kinds == ["unreadable-member", "unreadable-member"]
+    # m's local entry is no longer referenced: it shows as data in front of the archive.
+    assert run.data() == {"(prefix)": raw[: local(raw, "n")], "m": None, "n": None}
+    assert run.kinds == ["malformed", "unreadable-member", "unreadable-member"]
 
 
 def test_member_limit(read):

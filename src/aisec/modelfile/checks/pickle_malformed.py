@@ -8,7 +8,7 @@ class MalformedStream(AnomalyCheck):
     id = "modelfile.pickle.malformed"
     title = "Stream is truncated or malformed where the real loader would fail"
     severity = Severity.HIGH
-    applies_to = ("pickle", "artefact")
+    applies_to = ("pickle", "artefact", "container")
     refs = ("AML.T0010.003", "CWE-502")
     description = (
         "The loader would raise an error at this offset (truncation, invalid opcode, stack "

@@ -8,7 +8,7 @@ class TrailingData(AnomalyCheck):
     id = "modelfile.format.trailing-data"
     title = "Bytes after the end of the data the loader reads"
     severity = Severity.MEDIUM
-    applies_to = ("artefact",)
+    applies_to = ("artefact", "container")
     refs = ("AML.T0010.003", "AML.T0018")
     description = (
         "The file goes on after the last pickle, array or storage its loader reads. Loaders "

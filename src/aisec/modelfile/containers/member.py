@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aisec.core.finding import Location
@@ -28,6 +29,9 @@ class Member:
     offset: int | None
     declared_size: int | None
     error: str | None = None
+    # A deferred integrity check (the CRC of a stored zip member), run by the engine only
+    # for members it analyses: tensor storages a loader never parses are not read at all.
+    verify: Callable[[], None] | None = None
 
 
 def member_location(report: ContainerReport, name: str, offset: int | None) -> Location:
@@ -70,6 +74,9 @@ class BlobFile(io.RawIOBase):
 
     def writable(self) -> bool:
         return False
+
+    def write(self, data: object, /) -> int:
+        raise io.UnsupportedOperation("a blob is read-only")
 
     def tell(self) -> int:
         return self._pos

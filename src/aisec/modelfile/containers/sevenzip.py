@@ -48,18 +48,28 @@ class _Plan:
     block: object  # py7zr's folder: members of one solid block fail together
 
 
-class _Spool:
-    """Collects one member's output: in memory while small, then in a temp file; refuses
-    to grow past ``limit``; keeps a CRC-32 (py7zr's own check is disabled so that a bad
-    CRC is an anomaly, not a failed extraction)."""
+class _Memory:
+    """Bytes held in memory by all the spools of one extraction pass: py7zr hands the
+    members over only when the pass ends, so the threshold has to apply to their sum."""
 
-    def __init__(self, limit: int, what: str) -> None:
+    def __init__(self) -> None:
+        self.used = 0
+
+
+class _Spool:
+    """Collects one member's output: in memory while the pass's total is small, then in
+    a temp file; refuses to grow past ``limit``; keeps a CRC-32 (py7zr's own check is
+    disabled so that a bad CRC is an anomaly, not a failed extraction)."""
+
+    def __init__(self, limit: int, what: str, memory: _Memory) -> None:
         self.limit = limit
         self.what = what
         self.size = 0
         self.crc = 0
         self.done = False
+        self._memory = memory
         self._parts: list[bytes] = []
+        self._held = 0  # bytes in _parts
         self._file: IO[bytes] | None = None
 
     def write(self, data: bytes) -> int:
@@ -67,30 +77,40 @@ class _Spool:
         if self.size > self.limit:
             raise LimitExceeded(f"{self.what} size", self.limit)
         self.crc = zlib.crc32(data, self.crc)
+        if self._file is None and self._memory.used + len(data) > SPOOL_THRESHOLD:
+            self._spill()
         if self._file is not None:
             self._file.write(data)
-            return len(data)
-        self._parts.append(data)
-        if self.size > SPOOL_THRESHOLD:
-            # Kept open across writes and closed by blob() or discard().
-            self._file = tempfile.TemporaryFile(prefix="aisec-")  # noqa: SIM115
-            for part in self._parts:
-                self._file.write(part)
-            self._parts.clear()
+        else:
+            self._parts.append(data)
+            self._held += len(data)
+            self._memory.used += len(data)
         return len(data)
 
+    def _spill(self) -> None:
+        # Kept open across writes and closed by blob() or discard().
+        self._file = tempfile.TemporaryFile(prefix="aisec-")  # noqa: SIM115
+        for part in self._parts:
+            self._file.write(part)
+        self._release()
+
+    def _release(self) -> None:
+        self._memory.used -= self._held
+        self._held = 0
+        self._parts.clear()
+
     def blob(self) -> Blob:
-        if self._file is None:
-            return Blob.spool(self._parts, limit=self.limit, what=self.what)
-        fh = self._file
-        fh.seek(0)
         try:
+            if self._file is None:
+                return Blob.spool(self._parts, limit=self.limit, what=self.what)
+            fh = self._file
+            fh.seek(0)
             return Blob.spool(iter(lambda: fh.read(CHUNK), b""), limit=self.limit, what=self.what)
         finally:
             self.discard()
 
     def discard(self) -> None:
-        self._parts.clear()
+        self._release()
         if self._file is not None:
             self._file.close()
             self._file = None
@@ -270,10 +290,12 @@ def _run(
         def close(self) -> None:
             self.spool.done = True
 
+    memory = _Memory()
+
     class Factory(WriterFactory):
         def create(self, filename: str) -> Py7zIO:
             key = PurePath(filename).name
-            spool = _Spool(cap, f"7z member {key}")
+            spool = _Spool(cap, f"7z member {key}", memory)
             spools[key] = spool
             return Writer(spool)
 

@@ -16,6 +16,7 @@ import struct
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from aisec.core.errors import LimitExceeded, MalformedInput
 from aisec.core.finding import Location
@@ -82,9 +83,14 @@ class _Entry:
 
 # -- finding the central directory ---------------------------------------------------------
 def is_zip(head: bytes, blob: Blob) -> bool:
-    """A local header at the start, or an end record near the end (archives with a prefix,
-    such as self-extracting ones, count too)."""
-    return head.startswith(_LOCAL) or _find_directory(blob) is not None
+    """A local header (or the end record of an empty archive) at the start, or an end
+    record near the end that leads to at least one central directory entry: archives
+    with a prefix, such as self-extracting ones, count too. A bare end record is not
+    enough, or 22 appended bytes would make any file pass for an empty zip."""
+    if head.startswith((_LOCAL, _EOCD)):
+        return True
+    directory = _find_directory(blob)
+    return directory is not None and directory.start < directory.end
 
 
 def _find_directory(blob: Blob) -> _Directory | None:
@@ -324,7 +330,7 @@ class _Reader:
     def _stored(self, entry: _Entry, window: Blob, start: int, where: Location) -> Member:
         encrypted = bool(entry.flags & (_ENCRYPTED | _STRONG_ENCRYPTION))
         crc_ok: bool | None = None
-        if len(window) <= _CRC_LIMIT or encrypted:
+        if encrypted:
             crc_ok = _crc(window.iter_chunks()) == entry.crc
         if encrypted and not (crc_ok and entry.size == entry.compressed):
             window.close()
@@ -337,7 +343,14 @@ class _Reader:
             )
         self._after_read(entry, where, crc_ok, encrypted)
         self.produced += len(window)
-        return self._member(entry, window, start)
+        member = self._member(entry, window, start)
+        if not encrypted and len(window) <= _CRC_LIMIT:
+
+            def verify() -> None:
+                self._after_read(entry, where, _crc(window.iter_chunks()) == entry.crc, False)
+
+            member.verify = verify
+        return member
 
     def _inflated(self, entry: _Entry, window: Blob, start: int, where: Location) -> Member:
         encrypted = bool(entry.flags & (_ENCRYPTED | _STRONG_ENCRYPTION))
@@ -411,44 +424,49 @@ def _crc(chunks: Iterable[bytes]) -> int:
     return crc
 
 
+PREFIX_MEMBER = "(prefix)"
+
+
 def iter_zip(blob: Blob, report: ContainerReport, settings: Settings) -> Iterator[Member]:
     """The members of a zip archive, stored ones as zero-copy windows on ``blob``.
 
-    Raises :class:`MalformedInput` only when no central directory can be found; every
-    other problem is an anomaly on ``report`` and, for a member, a ``Member`` whose blob
-    is ``None``.
+    Data in front of the archive (a self-extracting stub, or the pickle of a pickle/zip
+    polyglot, which ``torch.load`` falls back to unpickling when the file does not start
+    like a zip) comes first, as a pseudo-member named ``(prefix)``, so that it is
+    analysed too. Raises :class:`MalformedInput` only when no central directory can be
+    found; every other problem is an anomaly on ``report`` and, for a member, a
+    ``Member`` whose blob is ``None``.
     """
     directory = _find_directory(blob)
     if directory is None:
         raise MalformedInput("no zip central directory found", offset=len(blob))
-    _note_layout(blob, directory, report)
+    entries = list(
+        islice(_central_entries(blob, directory, report), settings.max_archive_members + 1)
+    )
+    prefix = _prefix(blob, directory, entries, report)
+    if prefix is not None:
+        yield prefix
+    if len(entries) > settings.max_archive_members:
+        report.add("limit", f"more than {settings.max_archive_members} members; rest not read")
+        entries.pop()
+    elif len(entries) != directory.count:
+        report.add(
+            "malformed",
+            f"central directory holds {len(entries)} entries, the end record declares "
+            f"{directory.count}",
+            report.location.at(directory.start),
+        )
     reader = _Reader(blob, report, settings)
-    seen = 0
-    for entry in _central_entries(blob, directory, report):
-        seen += 1
-        if seen > settings.max_archive_members:
-            report.add("limit", f"more than {settings.max_archive_members} members; rest not read")
-            return
+    for entry in entries:
         member = reader.member(entry)
         if member is not None:
             yield member
-    if seen != directory.count:
-        report.add(
-            "malformed",
-            f"central directory holds {seen} entries, the end record declares {directory.count}",
-            report.location.at(directory.start),
-        )
 
 
-def _note_layout(blob: Blob, directory: _Directory, report: ContainerReport) -> None:
-    if directory.shift > 0:
-        report.add(
-            "malformed",
-            f"{directory.shift} bytes of other data before the archive "
-            "(a self-extracting archive or a polyglot file)",
-            report.location.at(0),
-            prefix=directory.shift,
-        )
+def _prefix(
+    blob: Blob, directory: _Directory, entries: list[_Entry], report: ContainerReport
+) -> Member | None:
+    """Note what lies outside the archive; return the data in front of it, if any."""
     if directory.tail < len(blob):
         report.add(
             "trailing-data",
@@ -456,3 +474,16 @@ def _note_layout(blob: Blob, directory: _Directory, report: ContainerReport) -> 
             report.location.at(directory.tail),
             size=len(blob) - directory.tail,
         )
+    # Offsets may have been adjusted for the prefix ("zip -A"), so the shift alone does
+    # not tell: the archive starts at its first local header.
+    start = min((e.header for e in entries if e.header < directory.start), default=directory.start)
+    if start <= 0:
+        return None
+    report.add(
+        "malformed",
+        f"{start} bytes of other data before the archive "
+        "(a self-extracting archive or a polyglot file)",
+        report.location.at(0),
+        prefix=start,
+    )
+    return Member(PREFIX_MEMBER, blob.slice(0, start), 0, start)
