@@ -14,7 +14,9 @@ from aisec.modelfile.pickle.values import Container
 
 
 def run(data: bytes, start: int = 0, **settings):
-    return PickleMachine(Blob.from_bytes(data), Location("t"), load_policy(), Settings(**settings)).run(start)
+    return PickleMachine(
+        Blob.from_bytes(data), Location("t"), load_policy(), Settings(**settings)
+    ).run(start)
 
 
 def calls(report):
@@ -32,7 +34,9 @@ def test_result_of_plain_data_is_rebuilt_symbolically():
 
 @pytest.mark.parametrize("protocol", range(6))
 def test_every_protocol_parses_to_stop(protocol):
-    report = run(pickle.dumps([1, -70000, 2**70, "é", (1, 2, 3), {1, 2}, frozenset([3])], protocol=protocol))
+    report = run(
+        pickle.dumps([1, -70000, 2**70, "é", (1, 2, 3), {1, 2}, frozenset([3])], protocol=protocol)
+    )
     assert report.complete, report.anomalies
     assert report.protocol == (protocol if protocol >= 2 else 0)
 
