@@ -26,6 +26,7 @@ from tools import (
     NETNS_PREFIX,
     PEER_NAMES,
     PEERS_VENV,
+    REPO,
     RESULTS,
     Run,
     Tool,
@@ -78,6 +79,19 @@ def versions(aisec: Path, peers_venv: Path) -> dict[str, str]:
     }
 
 
+def source_state() -> str:
+    """The commit of the measured aisec, and whether its src/ had uncommitted changes."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(REPO), *args], capture_output=True, text=True, check=False
+        )
+        return done.stdout.strip()
+
+    dirty = git("status", "--porcelain", "src")
+    return git("rev-parse", "--short", "HEAD") + (" + uncommitted src/ changes" if dirty else "")
+
+
 def ratio(peer: float, own: float) -> str:
     return f"{peer / own:.1f}x" if own > 0 else "-"
 
@@ -125,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     for tool in tools:
         measure(tool, args.inputs / MALICIOUS, 1, args.timeout)
 
+    load_before = os.getloadavg()[0]
     cells = []
     for file in files:
         for tool in tools:
@@ -141,8 +156,10 @@ def main(argv: list[str] | None = None) -> int:
         "date": now.isoformat(),
         "repeat": args.repeat,
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
+        "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "network_namespace": bool(NETNS_PREFIX),
         "versions": versions(aisec, args.peers_venv),
+        "aisec_source": source_state(),
         "inputs": {f.name: f.stat().st_size for f in files},
     }
     RESULTS.mkdir(exist_ok=True)
@@ -152,8 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in meta["inputs"].items())
     tool_versions = ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
     lines = [
-        f"Run {meta['date']} on {meta['machine']}; median of {args.repeat} fresh processes.",
-        f"Versions: {tool_versions}. Inputs: {sizes}.",
+        f"Run {meta['date']} on {meta['machine']}; median of {args.repeat} fresh processes;"
+        f" 1-min load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after.",
+        f"Versions: {tool_versions} (aisec at {meta['aisec_source']}). Inputs: {sizes}.",
         "",
         *table(cells),
     ]

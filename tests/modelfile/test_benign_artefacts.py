@@ -66,51 +66,74 @@ def _estimators():
     from sklearn.tree import DecisionTreeRegressor
 
     column = ColumnTransformer(
-        [("onehot", OneHotEncoder(handle_unknown="ignore"), [4]),
-         ("scale", StandardScaler(), [0, 1, 2, 3])]
+        [
+            ("onehot", OneHotEncoder(handle_unknown="ignore"), [4]),
+            ("scale", StandardScaler(), [0, 1, 2, 3]),
+        ]
     )
     # (estimator, needs y, uses the extra categorical column)
     return {
-        "Pipeline": (make_pipeline(StandardScaler(), LogisticRegression(max_iter=300)), True,
-                     False),
+        "Pipeline": (
+            make_pipeline(StandardScaler(), LogisticRegression(max_iter=300)),
+            True,
+            False,
+        ),
         "ColumnTransformer+OneHotEncoder": (
-            Pipeline([("columns", column), ("model", LogisticRegression(max_iter=300))]), True,
-            True),
-        "RandomForestClassifier": (RandomForestClassifier(n_estimators=4, random_state=0), True,
-                                   False),
-        "GradientBoostingClassifier": (GradientBoostingClassifier(n_estimators=4,
-                                                                  random_state=0), True, False),
+            Pipeline([("columns", column), ("model", LogisticRegression(max_iter=300))]),
+            True,
+            True,
+        ),
+        "RandomForestClassifier": (
+            RandomForestClassifier(n_estimators=4, random_state=0),
+            True,
+            False,
+        ),
+        "GradientBoostingClassifier": (
+            GradientBoostingClassifier(n_estimators=4, random_state=0),
+            True,
+            False,
+        ),
         "SVC": (SVC(), True, False),
-        "MLPClassifier": (MLPClassifier(hidden_layer_sizes=(4,), max_iter=30, random_state=0),
-                          True, False),
+        "MLPClassifier": (
+            MLPClassifier(hidden_layer_sizes=(4,), max_iter=30, random_state=0),
+            True,
+            False,
+        ),
         "KMeans": (KMeans(n_clusters=3, n_init=1, random_state=0), False, False),
         "LogisticRegression": (LogisticRegression(max_iter=300), True, False),
         "DecisionTreeRegressor": (DecisionTreeRegressor(max_depth=3), True, False),
         "KNeighborsClassifier": (KNeighborsClassifier(), True, False),
         "StandardScaler": (StandardScaler(), False, False),
         "PCA": (PCA(n_components=2), False, False),
-        "HistGradientBoostingClassifier": (HistGradientBoostingClassifier(max_iter=4), True,
-                                           False),
+        "HistGradientBoostingClassifier": (HistGradientBoostingClassifier(max_iter=4), True, False),
         "IsolationForest": (IsolationForest(n_estimators=4, random_state=0), False, False),
     }
 
 
 ESTIMATORS = [
-    "Pipeline", "ColumnTransformer+OneHotEncoder", "RandomForestClassifier",
-    "GradientBoostingClassifier", "SVC", "MLPClassifier", "KMeans", "LogisticRegression",
-    "DecisionTreeRegressor", "KNeighborsClassifier", "StandardScaler", "PCA",
-    "HistGradientBoostingClassifier", "IsolationForest",
+    "Pipeline",
+    "ColumnTransformer+OneHotEncoder",
+    "RandomForestClassifier",
+    "GradientBoostingClassifier",
+    "SVC",
+    "MLPClassifier",
+    "KMeans",
+    "LogisticRegression",
+    "DecisionTreeRegressor",
+    "KNeighborsClassifier",
+    "StandardScaler",
+    "PCA",
+    "HistGradientBoostingClassifier",
+    "IsolationForest",
 ]
 JOBLIB_COMPRESSORS = ["zlib", "gzip", "bz2", "lzma", "xz", "lz4"]
-FORMATS = ["joblib", *(f"joblib-{c}" for c in JOBLIB_COMPRESSORS),
-           *(f"pickle-protocol-{p}" for p in (2, 3, 4, 5))]
+FORMATS = [
+    "joblib",
+    *(f"joblib-{c}" for c in JOBLIB_COMPRESSORS),
+    *(f"pickle-protocol-{p}" for p in (2, 3, 4, 5)),
+]
 
 # KD/ball trees pickle through their Cython ``newObj`` helpers, which no allowlist covers.
-KNN_FALSE_POSITIVE = pytest.mark.xfail(
-    strict=True,
-    reason="false positive: sklearn.neighbors._kd_tree.newObj / "
-           "sklearn.metrics._dist_metrics.newObj are unknown-call (medium)",
-)
 
 
 @pytest.fixture(scope="module")
@@ -143,8 +166,11 @@ def save(model, fmt, directory):
 
 
 SKLEARN_CASES = [
-    pytest.param(name, fmt, id=f"{name}-{fmt}",
-                 marks=[KNN_FALSE_POSITIVE] if name == "KNeighborsClassifier" else [])
+    pytest.param(
+        name,
+        fmt,
+        id=f"{name}-{fmt}",
+    )
     for name in ESTIMATORS
     for fmt in FORMATS
 ]
@@ -226,8 +252,9 @@ def test_numpy_array_pickled(tmp_path, kind, protocol):
 @pytest.mark.parametrize("compressed", [False, True], ids=["savez", "savez_compressed"])
 def test_numpy_npz(tmp_path, compressed):
     buf = io.BytesIO()
-    (np.savez_compressed if compressed else np.savez)(buf, **{k.replace("-", "_"): v
-                                                              for k, v in NUMERIC.items()})
+    (np.savez_compressed if compressed else np.savez)(
+        buf, **{k.replace("-", "_"): v for k, v in NUMERIC.items()}
+    )
     run = scan([write(tmp_path, "arrays.npz", buf.getvalue())])
     assert_silent(run)
     assert len(run.artefacts) == 1 + len(NUMERIC)
@@ -291,7 +318,10 @@ def torch_bytes(torch, obj, legacy=False):
 def _sequential(torch):
     torch.manual_seed(0)
     return torch.nn.Sequential(
-        torch.nn.Conv2d(1, 2, 3), torch.nn.BatchNorm2d(2), torch.nn.ReLU(), torch.nn.Flatten(),
+        torch.nn.Conv2d(1, 2, 3),
+        torch.nn.BatchNorm2d(2),
+        torch.nn.ReLU(),
+        torch.nn.Flatten(),
         torch.nn.Linear(8, 2),
     )
 
@@ -303,10 +333,13 @@ TORCH_OBJECTS = {
     "checkpoint-with-optimizer": lambda t: {
         "model": _sequential(t).state_dict(),
         "optimizer": t.optim.Adam(_sequential(t).parameters()).state_dict(),
-        "epoch": 3, "args": {"lr": 0.1, "name": "run-1"},
+        "epoch": 3,
+        "args": {"lr": 0.1, "name": "run-1"},
     },
-    "dtypes": lambda t: {str(d): t.zeros(2, dtype=d) for d in (
-        t.float16, t.bfloat16, t.int8, t.bool, t.complex64, t.uint8, t.int64)},
+    "dtypes": lambda t: {
+        str(d): t.zeros(2, dtype=d)
+        for d in (t.float16, t.bfloat16, t.int8, t.bool, t.complex64, t.uint8, t.int64)
+    },
     "sparse-coo": lambda t: t.sparse_coo_tensor([[0, 1], [1, 0]], [1.0, 2.0], (2, 2)),
     "quantized": lambda t: t.quantize_per_tensor(t.ones(3), 0.1, 0, t.qint8),
     "parameter": lambda t: t.nn.Parameter(t.ones(2)),
@@ -322,17 +355,9 @@ def test_torch_save_zip(tmp_path, torch, kind):
     assert run.artefacts[0].format == "pytorch"
 
 
-LEGACY_MODULE_FALSE_POSITIVE = pytest.mark.xfail(
-    strict=True,
-    reason="false positive: legacy whole-module saves call classes returned by torch's "
-           "persistent_load(('module', cls, file, source)): reported as dynamic-call (critical)",
-)
-
-
 @pytest.mark.parametrize(
     "kind",
-    [pytest.param(k, marks=[LEGACY_MODULE_FALSE_POSITIVE])
-     if k in ("sequential-module", "lstm-module") else k for k in sorted(TORCH_OBJECTS)],
+    sorted(TORCH_OBJECTS),
 )
 def test_torch_save_legacy(tmp_path, torch, kind):
     data = torch_bytes(torch, TORCH_OBJECTS[kind](torch), legacy=True)
@@ -370,10 +395,14 @@ def test_torchscript_archive(tmp_path, torch):
 @pytest.mark.parametrize("protocol", [2, 4, 5])
 def test_pandas_objects(tmp_path, protocol):
     pd = pytest.importorskip("pandas")
-    frame = pd.DataFrame({
-        "x": [1.0, 2.0], "label": pd.Categorical(["a", "b"]),
-        "when": pd.to_datetime(["2024-01-01", "2024-01-02"]), "text": ["u", "v"],
-    })
+    frame = pd.DataFrame(
+        {
+            "x": [1.0, 2.0],
+            "label": pd.Categorical(["a", "b"]),
+            "when": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+            "text": ["u", "v"],
+        }
+    )
     for i, obj in enumerate([frame, frame["x"], frame.index, frame.set_index("when")]):
         write(tmp_path, f"obj{i}.pkl", pickle.dumps(obj, protocol=protocol))
     frame.to_pickle(tmp_path / "frame.pkl.gz")
@@ -390,8 +419,6 @@ def test_model_directory_metadata(tmp_path):
     assert_silent(scan([tmp_path]))
 
 
-@pytest.mark.xfail(strict=True, reason="false positive: text files whose first line starts with "
-                   "'c' parse as a GLOBAL opcode and are reported as a malformed pickle (high)")
 @pytest.mark.parametrize(
     ("name", "text"),
     [("requirements.txt", b"click\ntorch\nnumpy\n"), ("labels.txt", b"cat\ndog\nbird\n")],

@@ -33,6 +33,7 @@ BOUNDED = Settings(
 )
 FUZZ = settings(
     max_examples=150,
+    derandomize=True,
     database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -82,8 +83,7 @@ def pickle_seeds():
 def joblib_seed():
     joblib = pytest.importorskip("joblib")
     buf = io.BytesIO()
-    joblib.dump({"coef": np.arange(8.0), "idx": np.arange(4, dtype=np.int32),
-                 "meta": SAMPLE}, buf)
+    joblib.dump({"coef": np.arange(8.0), "idx": np.arange(4, dtype=np.int32), "meta": SAMPLE}, buf)
     return buf.getvalue()
 
 
@@ -129,9 +129,22 @@ def test_random_bytes(workdir, data):
 
 
 MAGICS = [
-    b"\x80\x02", b"\x80\x04\x95", b"\x80\x05", b"c", b"(", b"PK\x03\x04", b"PK\x05\x06",
-    b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b\x08", b"BZh9", b"\xfd7zXZ\x00", b"\x04\x22\x4d\x18",
-    b"\x78\x9c", b"\x5d\x00\x00\x80\x00", b"\x93NUMPY\x01\x00", b"\x93NUMPY\x02\x00",
+    b"\x80\x02",
+    b"\x80\x04\x95",
+    b"\x80\x05",
+    b"c",
+    b"(",
+    b"PK\x03\x04",
+    b"PK\x05\x06",
+    b"7z\xbc\xaf\x27\x1c",
+    b"\x1f\x8b\x08",
+    b"BZh9",
+    b"\xfd7zXZ\x00",
+    b"\x04\x22\x4d\x18",
+    b"\x78\x9c",
+    b"\x5d\x00\x00\x80\x00",
+    b"\x93NUMPY\x01\x00",
+    b"\x93NUMPY\x02\x00",
     b"\x08\x00\x00\x00\x00\x00\x00\x00{",
 ]
 

@@ -6,6 +6,7 @@ and containers are descended to ``max_archive_depth``.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 
@@ -44,10 +45,16 @@ def analyse_blob(blob: Blob, location: Location, ctx: ScanContext, depth: int = 
     if ctx.out_of_time():
         _limit(ctx, location, len(blob), "time budget for this file spent", "timeout_seconds")
         return
+    claimed: list[str] = []
     for handler in candidates(blob):
+        # After a first claim, only formats a loader recognises by its first bytes are
+        # tried too: a file that is two formats at once is read both ways (polyglots).
+        family = FAMILY.get(handler, handler.__name__.strip("_"))
+        if claimed and (handler not in POLYGLOT_CANDIDATES or family in claimed):
+            continue
         try:
             if handler(blob, location, ctx, depth):
-                return
+                claimed.append(family)
         except (LimitExceeded, MalformedInput) as exc:
             facts = ArtefactReport(location, handler.__name__.removeprefix("_"), len(blob))
             kind = "limit" if isinstance(exc, LimitExceeded) else "malformed"
@@ -55,6 +62,17 @@ def analyse_blob(blob: Blob, location: Location, ctx: ScanContext, depth: int = 
             ctx.add_artefact(location, facts.format, len(blob))
             ctx.judge(facts)
             return
+    if len(claimed) > 1:
+        facts = ArtefactReport(location, "+".join(claimed), len(blob))
+        facts.add(
+            "polyglot",
+            f"the file is valid as {' and '.join(claimed)}: loaders of each read different content",
+            location.at(0),
+            formats=claimed,
+        )
+        ctx.judge(facts)
+    if claimed:
+        return
     head = blob.head(8192)
     if _is_text(head):
         ctx.add_artefact(location, "text", len(blob))
@@ -90,6 +108,13 @@ def candidates(blob: Blob) -> Iterator[Handler]:
     if _is_safetensors(head, len(blob)):
         yield _safetensors
     yield _maybe_pickle
+
+
+# Formats recognised by their first bytes, tried even after another handler claimed the
+# file; the tentative pickle parse is among them because tar names and safetensors
+# headers are attacker-chosen bytes at offset 0.
+POLYGLOT_CANDIDATES: frozenset[Handler]  # set once the handlers below exist
+FAMILY: dict[Handler, str]
 
 
 def _is_text(head: bytes) -> bool:
@@ -135,8 +160,17 @@ def _npy(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
 
 
 def _safetensors(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
-    # Structural validation of safetensors belongs to its own handler; here it is
-    # recognised as a data-only format.
+    """Recognised as data when its header is a JSON object; full structural validation
+    belongs to the safetensors handler."""
+    size = int.from_bytes(blob.head(8), "little")
+    if size > 100 * 1024 * 1024:
+        return False
+    try:
+        header = json.loads(blob.read(8, size))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return False
+    if not isinstance(header, dict):
+        return False
     ctx.add_artefact(location, "safetensors", len(blob))
     return True
 
@@ -275,3 +309,7 @@ def _tar(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
 
 def _sevenzip(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
     return _container(blob, location, ctx, depth, "7z", lambda b, r: iter_7z(b, r, ctx.settings))
+
+
+POLYGLOT_CANDIDATES = frozenset({_zip, _sevenzip, _tar, _npy, _pickle, _maybe_pickle})
+FAMILY: dict[Handler, str] = {_pickle: "pickle", _maybe_pickle: "pickle"}

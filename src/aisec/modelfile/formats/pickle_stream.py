@@ -18,14 +18,15 @@ _IDENTIFIER_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*
 
 def looks_like_pickle(report: PickleReport) -> bool:
     """For content without a PROTO opcode: it is a pickle if it parses to STOP, or if it
-    reaches a global with a plausible dotted name before failing."""
+    makes a call through a plausibly named global before failing. A bare global followed
+    by an error is what text starting with ``c`` looks like (``cat\ndog\n``)."""
     if report.complete:
         return True
-    for use in report.globals:
-        module, _, name = use.raw.rpartition(".")
-        if _IDENTIFIER_PATH.match(module) and _IDENTIFIER_PATH.match(name):
-            return True
-    return False
+    named = any(
+        _IDENTIFIER_PATH.match(module) and _IDENTIFIER_PATH.match(name)
+        for module, _, name in (use.raw.rpartition(".") for use in report.globals)
+    )
+    return named and bool(report.calls or report.mutations)
 
 
 def analyse_pickle_file(

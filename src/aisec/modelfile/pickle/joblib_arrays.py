@@ -88,4 +88,5 @@ def skip_inline_array(
     size = prod(shape) * itemsize
     if pos + size > end:
         raise Malformed("pickle data was truncated in joblib array data", pos)
+    machine.probe_hidden(pos, size, report)
     return pos + size

@@ -21,6 +21,7 @@ import _compat_pickle
 import codecs
 import struct
 import time
+import warnings
 from typing import Any
 
 from aisec.core.finding import Location
@@ -130,6 +131,30 @@ class Limit(Exception):
         self.offset = offset
 
 
+def _shifted(location: Location, shift: int) -> Location:
+    offset = None if location.offset is None else location.offset + shift
+    return location.at(offset, location.length, location.opcode_index)
+
+
+def _require(target: Container, types: str | tuple[str, ...], method: str, at: int) -> None:
+    """Containers only have the methods their type has; the loader fails otherwise."""
+    if target.type not in ((types,) if isinstance(types, str) else types):
+        raise Malformed(f"'{target.type}' object has no attribute '{method}'", at)
+
+
+def _persistent(pid: Any, offset: int) -> Any:
+    """torch's legacy ``persistent_load`` returns the class of a ``('module', cls, file,
+    source)`` id: model it as that class, so calling it is judged as calling the class."""
+    if (
+        isinstance(pid, tuple)
+        and len(pid) >= 2
+        and pid[0] == "module"
+        and isinstance(pid[1], Global)
+    ):
+        return pid[1]
+    return Persistent(pid, offset)
+
+
 class _Frame:
     """One pickle's machine state: stack, marks (fences), memo."""
 
@@ -181,6 +206,13 @@ class PickleMachine:
             report.add("limit", str(exc), self._at(exc.offset), limit=exc.limit)
         except RecursionError:
             report.add("limit", "nesting too deep", self.location.at(start), limit="nesting")
+        except Exception as exc:  # an analyser bug must not drop what was found before it
+            report.add(
+                "malformed",
+                f"analysis stopped: {type(exc).__name__}: {exc}",
+                self.location.at(start),
+                internal=True,
+            )
         report.protocol = state.proto
         report.opcodes = self.opcodes
         for glob in self._globals:
@@ -222,6 +254,18 @@ class PickleMachine:
         call = Call(func, args, kwargs, offset, self._index)
         self._record_call(report, call, func, opcode, offset)
         if isinstance(func, Global):
+            mutated = self.policy.mutators.get(func.qualname)
+            if mutated and isinstance(args, tuple):
+                for i in mutated:
+                    if i < len(args) and isinstance(args[i], Global):
+                        rest = args[i + 1 :]
+                        self._mutate(
+                            report,
+                            args[i],
+                            rest[0] if len(rest) == 1 else rest,
+                            offset,
+                            f"{opcode} via {func.qualname}",
+                        )
             forwarded = self.policy.forwarders.get(func.qualname)
             if forwarded and isinstance(args, tuple):
                 for i in forwarded:
@@ -256,7 +300,7 @@ class PickleMachine:
         """BUILD/SETITEM/APPEND on an imported object changes it for the whole process."""
         if isinstance(target, Global):
             target.mutated = True
-            if opcode == "BUILD":
+            if opcode.startswith("BUILD") or " via " in opcode:
                 self._patch(target, value)
             report.mutations.append(
                 CallUse(
@@ -304,6 +348,8 @@ class PickleMachine:
         memo = st.memo
         max_ops = self.settings.max_pickle_opcodes
         ops = self.opcodes
+        # One comparison per opcode: the next point at which to look at the caps.
+        check_at = min(ops + 0x10000, max_ops + 1)
         unpack_i = _UNPACK_I
         unpack_h = _UNPACK_H
         push = stack.append
@@ -352,8 +398,9 @@ class PickleMachine:
             op = data[pos]
             pos += 1
             ops += 1
-            if ops & 0xFFFF == 0:
+            if ops >= check_at:
                 self.opcodes = ops
+                check_at = min(ops + 0x10000, max_ops + 1)
                 if ops > max_ops:
                     raise Limit("max_pickle_opcodes", max_ops, at)
                 if self.deadline is not None and time.monotonic() > self.deadline:
@@ -458,6 +505,7 @@ class PickleMachine:
                 items = pop_mark(at)
                 target = top(at)
                 if isinstance(target, Container):
+                    _require(target, "list", "append", at)
                     target.extend(items)
                 else:
                     self._index = ops - 1
@@ -466,6 +514,7 @@ class PickleMachine:
                 value = pop(at)
                 target = top(at)
                 if isinstance(target, Container):
+                    _require(target, "list", "append", at)
                     target.extend([value])
                 else:
                     self._index = ops - 1
@@ -477,7 +526,9 @@ class PickleMachine:
                 target = top(at)
                 pairs = list(zip(items[::2], items[1::2], strict=True))
                 if isinstance(target, Container):
-                    target.extend(pairs)
+                    _require(target, ("dict", "list"), "__setitem__", at)
+                    if target.type == "dict":
+                        target.extend(pairs)
                 else:
                     self._index = ops - 1
                     self._mutate(report, target, pairs, at, "SETITEMS")
@@ -486,7 +537,9 @@ class PickleMachine:
                 key = pop(at)
                 target = top(at)
                 if isinstance(target, Container):
-                    target.extend([(key, value)])
+                    _require(target, ("dict", "list"), "__setitem__", at)
+                    if target.type == "dict":
+                        target.extend([(key, value)])
                 else:
                     self._index = ops - 1
                     self._mutate(report, target, (key, value), at, "SETITEM")
@@ -626,6 +679,7 @@ class PickleMachine:
                 items = pop_mark(at)
                 target = top(at)
                 if isinstance(target, Container):
+                    _require(target, "set", "add", at)
                     target.extend(items)
                 else:
                     self._index = ops - 1
@@ -650,7 +704,7 @@ class PickleMachine:
             elif op == 0x51:  # BINPERSID
                 pid = pop(at)
                 report.persistent_ids.append(pid)
-                push(Persistent(pid, at - self.blob.start))
+                push(_persistent(pid, at - self.blob.start))
             elif op == 0x50:  # PERSID
                 text = line(pos)
                 pos += len(text) + 1
@@ -778,7 +832,10 @@ class PickleMachine:
     def _quoted(text: bytes, at: int) -> str:
         if len(text) >= 2 and text[0] == text[-1] and text[:1] in (b"'", b'"'):
             try:
-                raw = codecs.escape_decode(text[1:-1])[0]
+                with warnings.catch_warnings():
+                    # Invalid escapes only warn in CPython; the loader accepts them.
+                    warnings.simplefilter("ignore")
+                    raw = codecs.escape_decode(text[1:-1])[0]
             except ValueError:
                 raise Malformed("invalid escape in STRING", at) from None
             return bytes(raw).decode("latin-1")
@@ -793,6 +850,35 @@ class PickleMachine:
         if isinstance(func, Global) and func.name == "NumpyArrayWrapper":
             return skip_inline_array(self, target, pos, report, depth)
         return pos
+
+    def probe_hidden(self, start: int, size: int, report: PickleReport) -> None:
+        """joblib reads these bytes as array data; plain ``pickle.load`` reads them as
+        opcodes. Run them as opcodes too, and report what they would do."""
+        if size <= 0:
+            return
+        shift = start - self.blob.start
+        with self.blob.slice(shift, shift + size) as window:
+            probe = PickleMachine(
+                window, self.location, self.policy, self.settings, deadline=self.deadline
+            )
+            hidden = probe.run(0)
+        dangerous = [g for g in hidden.globals if g.verdict.dangerous]
+        if not (hidden.calls or hidden.mutations or dangerous):
+            return
+        for call in (*hidden.calls, *hidden.mutations):
+            call.location = _shifted(call.location, shift)
+        for use in hidden.globals:
+            use.location = _shifted(use.location, shift)
+        report.calls.extend(hidden.calls)
+        report.mutations.extend(hidden.mutations)
+        report.globals.extend(hidden.globals)
+        report.add(
+            "hidden-opcodes",
+            f"{size} bytes joblib reads as array data are pickle opcodes to pickle.load "
+            f"({len(hidden.calls)} call(s))",
+            self.location.at(shift, size),
+            length=size,
+        )
 
     def nested(self, pos: int, report: PickleReport, depth: int) -> int:
         """Run a pickle embedded in the stream (joblib object arrays) with its own stack

@@ -41,6 +41,14 @@ class _Pattern:
     module: str
     name: re.Pattern[str]
     framework: str
+    exclude: tuple[str, ...] = ()
+
+    def matches(self, module: str, name: str) -> bool:
+        return (
+            _under(module, self.module)
+            and not any(_under(module, e) for e in self.exclude)
+            and self.name.match(name) is not None
+        )
 
 
 def _under(qualname: str, prefix: str) -> bool:
@@ -69,14 +77,25 @@ class GlobalPolicy:
                 self.allow_names[name] = block["framework"]
             for pat in block.get("patterns", []):
                 self.patterns.append(
-                    _Pattern(pat["module"], re.compile(pat["name"]), block["framework"])
+                    _Pattern(
+                        pat["module"],
+                        re.compile(pat["name"]),
+                        block["framework"],
+                        tuple(pat.get("exclude", ())),
+                    )
                 )
+        anywhere = data.get("deny_anywhere", {})
+        self.deny_anywhere = frozenset(anywhere.get("names", ()))
+        self.deny_anywhere_category = str(anywhere.get("category", "dangerous-class"))
         self.user_allow = {a for a in allow if not a.endswith(".*")}
         self.user_allow_prefixes = tuple(a[:-2] for a in allow if a.endswith(".*"))
         self.user_deny = {d for d in deny if not d.endswith(".*")}
         self.user_deny_prefixes = tuple(d[:-2] for d in deny if d.endswith(".*"))
         self.forwarders: dict[str, tuple[int, ...]] = {
             k: tuple(v) for k, v in data.get("forwarders", {}).items()
+        }
+        self.mutators: dict[str, tuple[int, ...]] = {
+            k: tuple(v) for k, v in data.get("mutators", {}).items()
         }
         self._cache: dict[tuple[str, str], Verdict] = {}
 
@@ -103,15 +122,20 @@ class GlobalPolicy:
         framework = self.allow_names.get(qualname)
         if framework:
             return Verdict("allowed", framework, qualname)
+        if name.rsplit(".", 1)[-1] in self.deny_anywhere:
+            return Verdict("dangerous", self.deny_anywhere_category, name.rsplit(".", 1)[-1])
         if "." not in name:
             for pat in self.patterns:
-                if _under(module, pat.module) and pat.name.match(name):
+                if pat.matches(module, name):
                     return Verdict("allowed", pat.framework, f"{pat.module}: {pat.name.pattern}")
         return self._deny_by_module(module, name, qualname)
 
     def _deny_by_module(self, module: str, name: str, qualname: str) -> Verdict:
-        for prefix, category in self._prefixes(module):
-            return Verdict("dangerous", category, prefix)
+        # The full path counts, not just the module: ``torch`` + ``serialization.load``
+        # reaches the denied ``torch.serialization`` through an attribute path.
+        found = self._prefixes(qualname)
+        if found:
+            return Verdict("dangerous", found[0][1], found[0][0])
         parts = name.split(".")
         if any(_is_dunder(p) for p in parts) or any(_is_dunder(p) for p in module.split(".")[1:]):
             return Verdict("dangerous", "reflection", "dunder attribute access")
@@ -123,8 +147,9 @@ class GlobalPolicy:
                 denied = self.deny_names.get(tail)
                 if denied:
                     return Verdict("dangerous", denied, f"{tail} via attribute path")
-                tail_module = ".".join(parts[i:-1])
-                for prefix, category in self._prefixes(tail_module):
+                tail_found = self._prefixes(".".join(parts[i:-1]))
+                if tail_found:
+                    prefix, category = tail_found[0]
                     return Verdict("dangerous", category, f"{prefix} via attribute path")
             if module == "builtins":
                 return Verdict("dangerous", "string-to-callable", "attribute of a builtin")

@@ -90,7 +90,10 @@ class Container:
         out: dict[Any, Any] = {}
         if self.type != "dict":
             return out
-        for key, value in self.items:
+        for item in self.items:
+            if not (isinstance(item, tuple) and len(item) == 2):
+                continue
+            key, value = item
             if isinstance(key, (str, int, bytes, float, bool)) or key is None:
                 out[key] = value
         return out
@@ -111,6 +114,8 @@ def _describe(value: Any, depth: int, budget: list[int]) -> str:  # noqa: PLR091
     if isinstance(value, Global):
         return value.qualname
     if isinstance(value, Call):
+        # The callable first, so that long arguments never crowd it out of the budget.
+        func = describe(value.func, depth + 1, budget)
         args = value.args
         parts: list[str] = []
         if isinstance(args, tuple):
@@ -121,7 +126,7 @@ def _describe(value: Any, depth: int, budget: list[int]) -> str:  # noqa: PLR091
             parts = ["*" + describe(args, depth + 1, budget)]
         if isinstance(value.kwargs, Container):
             parts.append("**" + describe(value.kwargs, depth + 1, budget))
-        return f"{describe(value.func, depth + 1, budget)}({', '.join(parts)})"
+        return f"{func}({', '.join(parts)})"
     if isinstance(value, Persistent):
         return f"persistent_load({describe(value.pid, depth + 1, budget)})"
     if isinstance(value, Opaque):
@@ -130,8 +135,10 @@ def _describe(value: Any, depth: int, budget: list[int]) -> str:  # noqa: PLR091
         shown = value.items[:8]
         if value.type == "dict":
             inner = ", ".join(
-                f"{describe(k, depth + 1, budget)}: {describe(v, depth + 1, budget)}"
-                for k, v in shown
+                f"{describe(item[0], depth + 1, budget)}: {describe(item[1], depth + 1, budget)}"
+                if isinstance(item, tuple) and len(item) == 2
+                else describe(item, depth + 1, budget)
+                for item in shown
             )
             more = ", …" if value.count > len(shown) else ""
             return "{" + inner + more + "}"

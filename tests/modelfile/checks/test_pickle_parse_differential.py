@@ -8,7 +8,7 @@ def frame(n):
 def test_opcode_crossing_a_frame_end_is_reported(scan_bytes, only):
     # The frame claims 3 bytes but the string opcode inside it is 4 bytes long.
     data = b"\x80\x04" + frame(3) + b"\x8c\x02os" + b"."
-    [finding] = only(scan_bytes(data), "modelfile.pickle.frame-divergence")
+    [finding] = only(scan_bytes(data), "modelfile.pickle.parse-differential")
     assert finding.evidence["frame_end"] == 14
 
 
