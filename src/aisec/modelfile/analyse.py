@@ -312,4 +312,4 @@ def _sevenzip(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> b
 
 
 POLYGLOT_CANDIDATES = frozenset({_zip, _sevenzip, _tar, _npy, _pickle, _maybe_pickle})
-FAMILY: dict[Handler, str] = {_pickle: "pickle", _maybe_pickle: "pickle"}
+FAMILY = {_pickle: "pickle", _maybe_pickle: "pickle"}
