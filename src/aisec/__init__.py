@@ -1,16 +1,55 @@
-"""aisec: AI security management — know, scan, test, guard and govern AI systems."""
+"""aisec: AI security management — know, scan, test, guard and govern AI systems.
+
+The Python API mirrors the command line::
+
+    import aisec
+    run = aisec.scan(["model.pt"], aisec.load_settings({"fail_on": "medium"}))
+    run.exit_code(aisec.Severity.MEDIUM)
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "scan"]
+__all__ = [
+    "Finding",
+    "Location",
+    "Run",
+    "Settings",
+    "Severity",
+    "__version__",
+    "default_registry",
+    "load_settings",
+    "scan",
+]
+
+# Resolved on first use so that ``import aisec`` (and the CLI's start-up) stays fast.
+_LAZY = {
+    "scan": "aisec.modelfile.scanner",
+    "Settings": "aisec.core.settings",
+    "load_settings": "aisec.core.settings",
+    "Severity": "aisec.core.severity",
+    "Finding": "aisec.core.finding",
+    "Location": "aisec.core.finding",
+    "Run": "aisec.core.run",
+    "default_registry": "aisec.core.registry",
+}
+
+if TYPE_CHECKING:
+    from aisec.core.finding import Finding, Location
+    from aisec.core.registry import default_registry
+    from aisec.core.run import Run
+    from aisec.core.settings import Settings, load_settings
+    from aisec.core.severity import Severity
+    from aisec.modelfile.scanner import scan
 
 
-def __getattr__(name: str) -> object:
-    # Lazy so that ``import aisec`` (and the CLI's start-up) stays fast.
-    if name == "scan":
-        from aisec.modelfile.scanner import scan
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'aisec' has no attribute {name!r}")
+    import importlib
 
-        return scan
-    raise AttributeError(name)
+    return getattr(importlib.import_module(module), name)

@@ -14,6 +14,7 @@ from typing import Any
 from aisec.core.finding import Location
 from aisec.modelfile.blob import Blob
 from aisec.modelfile.context import ScanContext
+from aisec.modelfile.formats import note_trailing
 from aisec.modelfile.pickle.machine import PickleMachine
 from aisec.modelfile.reports import ArtefactReport
 
@@ -94,13 +95,8 @@ def analyse_npy(blob: Blob, location: Location, ctx: ScanContext) -> bool:
             expected = data_start + prod(shape) * itemsize
             if expected > len(blob):
                 facts.add("malformed", "array data is truncated", location.at(len(blob)))
-            elif expected < len(blob):
-                facts.add(
-                    "trailing-data",
-                    f"{len(blob) - expected} bytes after the array data are never read by np.load",
-                    location.at(expected, len(blob) - expected),
-                    length=len(blob) - expected,
-                    head=blob.read(expected, 16).hex(),
-                )
+            else:
+                what = "the array data are never read by np.load"
+                note_trailing(facts, blob, expected, location, what)
     ctx.judge(facts)
     return True

@@ -8,6 +8,7 @@ import re
 from aisec.core.finding import Location
 from aisec.modelfile.blob import Blob
 from aisec.modelfile.context import ScanContext
+from aisec.modelfile.formats import note_trailing
 from aisec.modelfile.formats.torch_legacy import LEGACY_MAGIC, check_legacy_storages
 from aisec.modelfile.pickle.machine import PickleMachine
 from aisec.modelfile.pickle.report import PickleReport
@@ -79,13 +80,7 @@ def _stacked(
         if not nxt.complete and not nxt.globals and not nxt.calls:
             # Not a pickle: the bytes are never loaded by pickle.load, but nothing
             # in a model file should hide there either.
-            facts.add(
-                "trailing-data",
-                f"{len(blob) - start} bytes after the last pickle are not a pickle",
-                location.at(start, len(blob) - start),
-                length=len(blob) - start,
-                head=blob.read(start, 16).hex(),
-            )
+            note_trailing(facts, blob, start, location, "the last pickle are not a pickle")
             return
         reports.append(nxt)
         ctx.judge(nxt)

@@ -14,6 +14,7 @@ from typing import Any
 from aisec.core.finding import Location
 from aisec.modelfile.blob import Blob
 from aisec.modelfile.context import ScanContext
+from aisec.modelfile.formats import note_trailing
 from aisec.modelfile.pickle.machine import PickleMachine
 from aisec.modelfile.pickle.report import PickleReport
 from aisec.modelfile.pickle.values import Container, Global
@@ -98,14 +99,7 @@ def check_legacy_storages(
                 location.at(pos),
             )
             return
-    if pos < len(blob):
-        facts.add(
-            "trailing-data",
-            f"{len(blob) - pos} bytes after the last storage are never read by torch.load",
-            location.at(pos, len(blob) - pos),
-            length=len(blob) - pos,
-            head=blob.read(pos, 16).hex(),
-        )
+    note_trailing(facts, blob, pos, location, "the last storage are never read by torch.load")
     facts.notes["storages"] = len(keys)
 
 
@@ -153,14 +147,7 @@ def analyse_legacy_tar_member(name: str, blob: Blob, location: Location, ctx: Sc
             ctx.judge(facts)
             return True
         pos = views.end
-    if pos < len(blob):
-        facts.add(
-            "trailing-data",
-            f"{len(blob) - pos} bytes after the last record are never read by torch.load",
-            location.at(pos, len(blob) - pos),
-            length=len(blob) - pos,
-            head=blob.read(pos, 16).hex(),
-        )
+    note_trailing(facts, blob, pos, location, "the last record are never read by torch.load")
     ctx.judge(facts)
     return True
 
