@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,6 +94,8 @@ class Finding:
         finding is about, e.g. the callable ``os.system``); it falls back to the offset,
         so a finding keeps its identity across runs while the file keeps its content.
         """
+        import hashlib  # off the start-up path: only needed once there is a finding
+
         ident = key if key is not None else str(location.offset)
         raw = "\x1f".join((check_id, location.path, "\x1e".join(location.member), ident))
         fingerprint = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -64,6 +63,12 @@ class Measurement:
         }
 
 
+def _new_id() -> str:
+    import uuid  # imports platform; kept off the start-up path
+
+    return str(uuid.uuid4())
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -74,7 +79,7 @@ class Run:
     targets: list[str]
     tool_version: str
     config: dict[str, Any]
-    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    id: str = field(default_factory=_new_id)
     started_at: datetime = field(default_factory=_now)
     ended_at: datetime | None = None
     findings: list[Finding] = field(default_factory=list)
