@@ -30,6 +30,7 @@ from tools import (
     ensure_peers,
     make_tools,
     run_measured,
+    source_state,
 )
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "picklescan-tests"
@@ -99,20 +100,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tools", nargs="*", help="only these tools (default: all)")
     args = parser.parse_args(argv)
 
+    corpus: Path = args.corpus.resolve()  # the tools run in scratch directories
     groups = {
-        g: sorted(p for p in (args.corpus / g).iterdir() if p.is_file())
-        for g in ("malicious", "benign")
+        g: sorted(p for p in (corpus / g).iterdir() if p.is_file()) for g in ("malicious", "benign")
     }
     ensure_peers(args.peers_venv)
     tools = make_tools(args.aisec or default_aisec(), args.peers_venv)
     tools = [t for t in tools if not args.tools or t.name in args.tools]
+    source = source_state()
     jobs = [(t, f) for t in tools for files in groups.values() for f in files]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         verdicts = list(pool.map(lambda job: scan(*job), jobs))
 
     lines = [
-        f"Corpus: {args.corpus.name} ({len(groups['malicious'])} malicious, "
-        f"{len(groups['benign'])} benign), scanned in place by bench/corpus.py.",
+        f"Corpus: {corpus.name} ({len(groups['malicious'])} malicious, "
+        f"{len(groups['benign'])} benign), scanned in place by bench/corpus.py;"
+        f" aisec at {source}.",
         "Flagged = the tool's exit code for 'unsafe' (1); picklescan's exit 2 also counts when"
         " its summary reports infected files (marked * below).",
         "",

@@ -26,7 +26,6 @@ from tools import (
     NETNS_PREFIX,
     PEER_NAMES,
     PEERS_VENV,
-    REPO,
     RESULTS,
     Run,
     Tool,
@@ -34,6 +33,7 @@ from tools import (
     ensure_peers,
     make_tools,
     run_measured,
+    source_state,
 )
 
 
@@ -79,17 +79,9 @@ def versions(aisec: Path, peers_venv: Path) -> dict[str, str]:
     }
 
 
-def source_state() -> str:
-    """The commit of the measured aisec, and whether its src/ had uncommitted changes."""
-
-    def git(*args: str) -> str:
-        done = subprocess.run(
-            ["git", "-C", str(REPO), *args], capture_output=True, text=True, check=False
-        )
-        return done.stdout.strip()
-
-    dirty = git("status", "--porcelain", "src")
-    return git("rev-parse", "--short", "HEAD") + (" + uncommitted src/ changes" if dirty else "")
+def changed_note(before: str) -> str:
+    after = source_state()
+    return "" if after == before else f"; src changed during the run, now {after}"
 
 
 def ratio(peer: float, own: float) -> str:
@@ -125,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tools", nargs="*", help="only these tools (default: all)")
     args = parser.parse_args(argv)
 
-    files = [args.inputs / name for name in INPUT_NAMES]
+    inputs: Path = args.inputs.resolve()  # the tools run in scratch directories
+    files = [inputs / name for name in INPUT_NAMES]
     missing = [f.name for f in files if not f.exists()]
     if missing:
         sys.exit(f"missing inputs {missing}: run python bench/make_inputs.py first")
@@ -137,9 +130,10 @@ def main(argv: list[str] | None = None) -> int:
 
     # One untimed run each, so no timed run pays for a cold page cache or bytecode compilation.
     for tool in tools:
-        measure(tool, args.inputs / MALICIOUS, 1, args.timeout)
+        measure(tool, inputs / MALICIOUS, 1, args.timeout)
 
     load_before = os.getloadavg()[0]
+    measured_source = source_state()
     cells = []
     for file in files:
         for tool in tools:
@@ -159,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "network_namespace": bool(NETNS_PREFIX),
         "versions": versions(aisec, args.peers_venv),
-        "aisec_source": source_state(),
+        "aisec_source": measured_source + changed_note(measured_source),
         "inputs": {f.name: f.stat().st_size for f in files},
     }
     RESULTS.mkdir(exist_ok=True)

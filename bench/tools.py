@@ -147,3 +147,16 @@ def run_measured(argv: list[str], cwd: Path, timeout: float, capture: bool = Fal
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     output = out_path.read_text(errors="replace") if capture else ""
     return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, timed_out.is_set(), output)
+
+
+def source_state() -> str:
+    """The commit of the measured aisec, and whether its src/ had uncommitted changes."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(REPO), *args], capture_output=True, text=True, check=False
+        )
+        return done.stdout.strip()
+
+    dirty = git("status", "--porcelain", "src")
+    return git("rev-parse", "--short", "HEAD") + (" + uncommitted src/ changes" if dirty else "")

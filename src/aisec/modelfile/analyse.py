@@ -18,6 +18,7 @@ from aisec.modelfile.containers.member import Member
 from aisec.modelfile.containers.sevenzip import is_7z, iter_7z
 from aisec.modelfile.containers.tar import is_tar, iter_tar
 from aisec.modelfile.containers.zip import is_zip, iter_zip
+from aisec.modelfile.containers.zip import member_names as zip_member_names
 from aisec.modelfile.context import ScanContext
 from aisec.modelfile.formats.numpy_file import MAGIC as NPY_MAGIC
 from aisec.modelfile.formats.numpy_file import analyse_npy
@@ -148,11 +149,11 @@ def _empty(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool
 
 
 def _pickle(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
-    return analyse_pickle_file(blob, location, ctx)
+    return analyse_pickle_file(blob, location, ctx, depth=depth)
 
 
 def _maybe_pickle(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
-    return analyse_pickle_file(blob, location, ctx, tentative=True)
+    return analyse_pickle_file(blob, location, ctx, tentative=True, depth=depth)
 
 
 def _npy(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
@@ -225,9 +226,12 @@ def _members(
     ctx: ScanContext,
     depth: int,
     report: ContainerReport,
+    names: list[str],
 ) -> dict[str, int]:
     stats = {"members": 0, "tensor_storages": 0, "torch_markers": 0, "code": 0}
     facts = ArtefactReport(location, report.format)
+    # archive prefixes that hold a torch data.pkl (TorchScript writes data/ before it)
+    pickles_seen = {n[: -len("data.pkl")] for n in names if n.endswith("data.pkl")}
     for member in members:
         stats["members"] += 1
         where = location.inner(member.name)
@@ -237,13 +241,15 @@ def _members(
             "data.pkl",
         ):
             stats["torch_markers"] += 1
+        if name.endswith("data.pkl"):
+            pickles_seen.add(name[: -len("data.pkl")])  # archives without a directory
         if member.blob is None:
             ctx.skip(
                 where, "unknown", member.declared_size, member.error or "member could not be read"
             )
             continue
         with member.blob as blob:
-            if STORAGE_MEMBER.search(name) and not _suspicious_head(blob):
+            if _is_tensor_storage(name, pickles_seen) and not _suspicious_head(blob):
                 stats["tensor_storages"] += 1
                 continue
             if member.verify is not None:
@@ -258,6 +264,15 @@ def _members(
             analyse_blob(blob, where, ctx, depth + 1)
     ctx.judge(facts)
     return stats
+
+
+def _is_tensor_storage(name: str, pickles_seen: set[str]) -> bool:
+    """``<prefix>/data/<n>`` of an archive whose ``<prefix>/data.pkl`` came first: torch
+    reads it as raw tensor bytes and never parses it. Elsewhere it is analysed."""
+    match = STORAGE_MEMBER.search(name)
+    return (
+        match is not None and name[: match.start() + (1 if match.group(1) else 0)] in pickles_seen
+    )
 
 
 def _suspicious_head(blob: Blob) -> bool:
@@ -278,11 +293,12 @@ def _container(
     depth: int,
     fmt: str,
     opener: Callable[[Blob, ContainerReport], Iterator[Member]],
+    names: list[str] | None = None,
 ) -> bool:
     report = ContainerReport(location, fmt)
     artefact = ctx.add_artefact(location, fmt, len(blob))
     try:
-        stats = _members(opener(blob, report), location, ctx, depth, report)
+        stats = _members(opener(blob, report), location, ctx, depth, report, names or [])
     except LimitExceeded as exc:
         report.add("limit", exc.message, location, limit=exc.limit)
         stats = {}
@@ -300,7 +316,10 @@ def _container(
 
 
 def _zip(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
-    return _container(blob, location, ctx, depth, "zip", lambda b, r: iter_zip(b, r, ctx.settings))
+    names = zip_member_names(blob)
+    return _container(
+        blob, location, ctx, depth, "zip", lambda b, r: iter_zip(b, r, ctx.settings), names
+    )
 
 
 def _tar(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:

@@ -487,3 +487,14 @@ def _prefix(
         prefix=start,
     )
     return Member(PREFIX_MEMBER, blob.slice(0, start), 0, start)
+
+
+def member_names(blob: Blob) -> list[str]:
+    """The names in the central directory, without reading any member: lets a caller
+    know what an archive holds (e.g. whether it is a PyTorch archive) before it reads
+    members in their stored order."""
+    directory = _find_directory(blob)
+    if directory is None:
+        return []
+    scratch = ContainerReport(Location("(names)"), "zip")
+    return [entry.name for entry in islice(_central_entries(blob, directory, scratch), 1_000_000)]

@@ -7,6 +7,7 @@ is analysed like any other.
 
 from __future__ import annotations
 
+import re
 import struct
 from math import prod
 from typing import Any
@@ -19,19 +20,32 @@ from aisec.modelfile.pickle.machine import PickleMachine
 from aisec.modelfile.reports import ArtefactReport
 
 MAGIC = b"\x93NUMPY"
-MAX_HEADER = 1 << 20
+MAX_HEADER = 64 << 20  # numpy itself accepts large headers when allow_pickle=True
 
 
 def _has_objects(descr: Any) -> bool:
+    """Whether ``np.load`` would unpickle the data: any field of type object, in every
+    spelling numpy accepts ('O', '|O', 'object', 'i4,O', list or tuple fields). A
+    description this code does not understand counts as one (fail closed)."""
     if isinstance(descr, str):
-        return descr.lstrip("<>|=").startswith("O")
-    if isinstance(descr, list):
-        return any(isinstance(f, tuple) and len(f) >= 2 and _has_objects(f[1]) for f in descr)
-    return True  # unreadable descriptions: treat as possibly pickled
+        tokens = [t.strip().lstrip("<>|=") for t in descr.split(",")]
+        return any(t.startswith(("O", "object")) for t in tokens)
+    if isinstance(descr, (list, tuple)):
+        fields = descr if isinstance(descr, list) else [descr]
+        for field in fields:
+            if not (isinstance(field, (list, tuple)) and len(field) >= 2):
+                return True
+            if _has_objects(field[1]):
+                return True
+        return False
+    return True
+
+
+_PY2_LONG = re.compile(r"(\d+)L\b")
 
 
 def _itemsize(descr: Any) -> int | None:
-    if not isinstance(descr, str):
+    if not isinstance(descr, str) or "," in descr:
         return None
     code = descr.lstrip("<>|=")
     kind, digits = code[:1], code[1:].split("[")[0]
@@ -53,15 +67,20 @@ def analyse_npy(blob: Blob, location: Location, ctx: ScanContext) -> bool:
     (size,) = struct.unpack("<H" if width == 2 else "<I", head[8 : 8 + width])
     start = 8 + width
     if size > MAX_HEADER or start + size > len(blob):
-        facts.add("malformed", "header length runs past the end of the file", location.at(8))
+        detail = (
+            f"header of {size} bytes is larger than {MAX_HEADER}"
+            if size > MAX_HEADER
+            else "header length runs past the end of the file"
+        )
+        facts.add("malformed", detail, location.at(8))
         ctx.judge(facts)
         return True
     import ast
 
     try:
-        header = ast.literal_eval(
-            blob.read(start, size).decode("latin-1" if major < 3 else "utf-8")
-        )
+        text = blob.read(start, size).decode("latin-1" if major < 3 else "utf-8")
+        # numpy rewrites Python 2 long literals ("1L") before evaluating the header.
+        header = ast.literal_eval(_PY2_LONG.sub(r"\1", text))
         descr, shape = header["descr"], tuple(header["shape"])
     except (
         ValueError,

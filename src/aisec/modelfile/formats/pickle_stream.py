@@ -31,7 +31,7 @@ def looks_like_pickle(report: PickleReport) -> bool:
 
 
 def analyse_pickle_file(
-    blob: Blob, location: Location, ctx: ScanContext, *, tentative: bool = False
+    blob: Blob, location: Location, ctx: ScanContext, *, tentative: bool = False, depth: int = 0
 ) -> bool:
     machine = PickleMachine(blob, location, ctx.policy, ctx.settings, deadline=ctx.deadline)
     first = machine.run(0)
@@ -49,7 +49,20 @@ def analyse_pickle_file(
     if any(_uses_joblib(r) for r in reports) and artefact.format == "pickle":
         artefact.format = facts.format = "joblib"
     ctx.judge(facts)
+    analyse_embedded(blob, location, ctx, reports, depth)
     return True
+
+
+def analyse_embedded(
+    blob: Blob, location: Location, ctx: ScanContext, reports: list[PickleReport], depth: int
+) -> None:
+    """Byte strings that the stream hands to a loader are model files in their own right."""
+    from aisec.modelfile.analyse import analyse_blob  # the dispatcher imports this module
+
+    for report in reports:
+        for offset, size, via in report.embedded[:64]:
+            with blob.slice(offset, offset + size) as inner:
+                analyse_blob(inner, location.inner(f"(bytes@{offset} for {via})"), ctx, depth + 1)
 
 
 def _uses_joblib(report: PickleReport) -> bool:
@@ -77,7 +90,7 @@ def _stacked(
             return
         start = current.end
         nxt = machine.run(start)
-        if not nxt.complete and not nxt.globals and not nxt.calls:
+        if not nxt.complete and not nxt.globals and not nxt.calls and nxt.opcodes < 3:
             # Not a pickle: the bytes are never loaded by pickle.load, but nothing
             # in a model file should hide there either.
             note_trailing(facts, blob, start, location, "the last pickle are not a pickle")

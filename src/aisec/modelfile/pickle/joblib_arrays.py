@@ -40,10 +40,9 @@ def _itemsize(dtype: Any) -> tuple[int, bool] | None:
     args = dtype.args
     if not (isinstance(args, tuple) and args and isinstance(args[0], str)):
         return None
-    match = _TYPESTR.match(args[0])
-    if not match:
-        return None
-    kind, digits = match.groups()
+    spec = args[0].strip()
+    tokens = [t.strip().lstrip("<>|=") for t in spec.split(",")]
+    has_objects = any(t.startswith(("O", "object")) for t in tokens)
     state = dtype.state
     flags = 0
     elsize = -1
@@ -52,17 +51,27 @@ def _itemsize(dtype: Any) -> tuple[int, bool] | None:
             elsize = state[5]
         if isinstance(state[7], int):
             flags = state[7]
-    has_objects = kind == "O" or bool(flags & 1)
+    has_objects = has_objects or bool(flags & 1)
+    if has_objects:
+        return max(elsize, 0), True  # object arrays are a nested pickle: no size needed
+    if len(tokens) > 1 and elsize <= 0:
+        # A structured spec without its pickled state: joblib asks numpy, which may say
+        # "has objects". When unsure, read it as the nested pickle it may be.
+        return 0, True
+    match = _TYPESTR.match(spec)
+    if not match:
+        return None
+    kind, digits = match.groups()
     if elsize > 0:
         return elsize, has_objects
     if digits:
-        return int(digits), has_objects
+        return int(digits) * (4 if kind == "U" else 1), has_objects
     size = _DEFAULT_SIZES.get(kind)
     return (size, has_objects) if size else None
 
 
 def skip_inline_array(
-    machine: PickleMachine, wrapper: Call, pos: int, report: PickleReport, depth: int
+    machine: PickleMachine, wrapper: Call, pos: int, st: Any, report: PickleReport, depth: int
 ) -> int:
     from aisec.modelfile.pickle.machine import Malformed
 
@@ -88,5 +97,5 @@ def skip_inline_array(
     size = prod(shape) * itemsize
     if pos + size > end:
         raise Malformed("pickle data was truncated in joblib array data", pos)
-    machine.probe_hidden(pos, size, report)
+    machine.probe_hidden(pos, size, report, st, depth)
     return pos + size

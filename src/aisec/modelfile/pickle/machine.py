@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import _compat_pickle
 import codecs
+import re
 import struct
 import time
 import warnings
@@ -33,7 +34,9 @@ from aisec.modelfile.pickle.report import CallUse, GlobalUse, PickleReport
 from aisec.modelfile.pickle.values import Call, Container, Global, Opaque, Persistent, describe
 
 HIGHEST_PROTOCOL = 5
-DECODE_LIMIT = 1 << 16  # strings longer than this are kept as placeholders
+DECODE_LIMIT = 1 << 20  # strings longer than this are kept as placeholders
+BYTES_LIMIT = 1 << 16  # so are byte strings longer than this
+MAX_MEMO = 10_000_000  # memo entries; beyond this the stream is a resource attack
 MAX_NESTING = 16  # pickles inside pickles (joblib object arrays)
 _UNPACK_I = struct.Struct("<i").unpack_from
 _UNPACK_H = struct.Struct("<H").unpack_from
@@ -42,6 +45,7 @@ _UNPACK_D = struct.Struct(">d").unpack_from
 
 _NO_FRAME = 1 << 62
 DYNAMIC = Verdict("dangerous", "dynamic-call", "calls a value computed at load time")
+OVERSIZED = Verdict("dangerous", "reflection", "a module or name too long to be a real one")
 NOT_CALLABLE = Verdict("dangerous", "dynamic-call", "calls a value that is not a global")
 
 OPCODE_NAMES = {
@@ -131,6 +135,30 @@ class Limit(Exception):
         self.offset = offset
 
 
+_IDENTIFIER_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
+
+
+def _named_risk(call: CallUse) -> bool:
+    if call.target is None or call.verdict.allowed:
+        return False
+    return (
+        call.verdict.dangerous
+        or bool(call.suspicious_args)
+        or bool(_IDENTIFIER_PATH.match(call.target))
+    )
+
+
+def _c_string(text: bytes) -> bytes:
+    """Numeric arguments are parsed by C functions that stop at the first NUL."""
+    return text.split(b"\x00", 1)[0]
+
+
+def _not_a_tuple(value: Any) -> bool:
+    """A literal that is certainly not a tuple; computed values (calls, imported objects)
+    may be tuples or tuple subclasses, which the loader accepts."""
+    return not isinstance(value, (tuple, Call, Global, Persistent, Opaque))
+
+
 def _shifted(location: Location, shift: int) -> Location:
     offset = None if location.offset is None else location.offset + shift
     return location.at(offset, location.length, location.opcode_index)
@@ -188,15 +216,21 @@ class PickleMachine:
         # Attributes set on imported objects by BUILD: later lookups of the same name
         # return what the stream put there, as they would in the real process.
         self._patches: dict[str, Any] = {}
+        # Where byte strings came from, so that bytes handed to a loader can be analysed
+        # as the model files they are (keyed by id; every bytes value registers itself).
+        self._spans: dict[int, tuple[int, int]] = {}
 
     # -- public --------------------------------------------------------------------
     def run(self, start: int = 0) -> PickleReport:
         """Analyse the pickle that starts at relative offset ``start``."""
+        return self._run_state(_Frame(), start, depth=0)
+
+    def _run_state(self, state: _Frame, start: int, depth: int) -> PickleReport:
         report = PickleReport(self.location.at(start))
         self._globals = []
-        state = _Frame()
+        before = self.opcodes
         try:
-            end = self._execute(self.blob.start + start, state, report, depth=0)
+            end = self._execute(self.blob.start + start, state, report, depth=depth)
             report.end = end - self.blob.start
         except Malformed as exc:
             report.add(
@@ -214,7 +248,7 @@ class PickleMachine:
                 internal=True,
             )
         report.protocol = state.proto
-        report.opcodes = self.opcodes
+        report.opcodes = self.opcodes - before
         for glob in self._globals:
             report.globals.append(
                 GlobalUse(
@@ -253,6 +287,8 @@ class PickleMachine:
     ) -> Call:
         call = Call(func, args, kwargs, offset, self._index)
         self._record_call(report, call, func, opcode, offset)
+        if self._spans:
+            self._note_embedded(report, func, args)
         if isinstance(func, Global):
             mutated = self.policy.mutators.get(func.qualname)
             if mutated and isinstance(args, tuple):
@@ -269,11 +305,32 @@ class PickleMachine:
             forwarded = self.policy.forwarders.get(func.qualname)
             if forwarded and isinstance(args, tuple):
                 for i in forwarded:
-                    if i < len(args):
+                    # Imported names are what these helpers call; strings are names and
+                    # computed values are instances they pass on (numpy's bit generators).
+                    if i < len(args) and isinstance(args[i], (Global, Persistent)):
                         self._record_call(
                             report, call, args[i], f"{opcode} via {func.qualname}", offset
                         )
         return call
+
+    def _note_embedded(self, report: PickleReport, func: Any, args: Any) -> None:
+        """Bytes handed to a loader (``torch.storage._load_from_bytes``, ``pickle.loads``)
+        or to any callable outside the allowlists, when they start like a model file, are
+        analysed as a model file of their own."""
+        if not isinstance(args, tuple):
+            return
+        loader = isinstance(func, Global) and func.qualname in self.policy.loaders
+        allowed = isinstance(func, Global) and func.verdict.allowed
+        for arg in args[:8]:
+            span = self._spans.get(id(arg)) if isinstance(arg, (bytes, Opaque)) else None
+            if span is None:
+                continue
+            offset, size = span
+            head = self.blob.read(offset, 4)
+            looks_loadable = head[:1] == b"\x80" or head[:4] == b"PK\x03\x04"
+            if loader or (looks_loadable and not allowed):
+                via = func.qualname if isinstance(func, Global) else "a computed callable"
+                report.embedded.append((offset, size, via))
 
     def _record_call(
         self, report: PickleReport, call: Call, func: Any, opcode: str, offset: int
@@ -322,6 +379,11 @@ class PickleMachine:
                 if isinstance(key, str) and len(self._patches) < 10_000:
                     self._patches[f"{target.qualname}.{key}"] = value
 
+    def _oversized_name(self, at: int) -> Global:
+        glob = Global("<oversized>", "<name>", at, self._index, OVERSIZED, "<oversized name>")
+        self._globals.append(glob)
+        return glob
+
     def _string(self, data: Any, start: int, size: int, encoding: str, offset: int) -> Any:
         if size > DECODE_LIMIT:
             return Opaque(f"str of {size} bytes at {start - self.blob.start}")
@@ -335,9 +397,15 @@ class PickleMachine:
             raise Malformed(f"invalid {encoding} string: {exc.reason}", offset) from None
 
     def _bytes(self, data: Any, start: int, size: int) -> Any:
-        if size > DECODE_LIMIT:
-            return Opaque(f"bytes of {size} at {start - self.blob.start}")
-        return bytes(data[start : start + size])
+        offset = start - self.blob.start
+        if size > BYTES_LIMIT:
+            opaque = Opaque(f"bytes of {size} at {offset}")
+            self._spans[id(opaque)] = (offset, size)
+            return opaque
+        value = bytes(data[start : start + size])
+        if size >= 16:
+            self._spans[id(value)] = (offset, size)
+        return value
 
     # -- the machine ---------------------------------------------------------------
     def _execute(self, pos: int, st: _Frame, report: PickleReport, depth: int) -> int:  # noqa: PLR0912, PLR0915
@@ -386,415 +454,430 @@ class PickleMachine:
 
         frame_end = _NO_FRAME
         at = pos
-        while True:
-            if pos >= frame_end:
-                # The C loader reads across frame ends; pure-Python readers fail there.
-                if pos != frame_end:
-                    self._diverged(report, at, frame_end)
-                frame_end = _NO_FRAME
-            if pos >= end:
-                raise Malformed("pickle data was truncated (no STOP)", pos)
-            at = pos
-            op = data[pos]
-            pos += 1
-            ops += 1
-            if ops >= check_at:
-                self.opcodes = ops
-                check_at = min(ops + 0x10000, max_ops + 1)
-                if ops > max_ops:
-                    raise Limit("max_pickle_opcodes", max_ops, at)
-                if self.deadline is not None and time.monotonic() > self.deadline:
-                    raise Limit("timeout_seconds", self.settings.timeout_seconds, at)
-            # Ordered roughly by frequency in real model files.
-            if op == 0x71:  # BINPUT
-                if pos + 1 > end:
-                    raise Malformed("pickle data was truncated", at)
-                memo[data[pos]] = top(at)
+        try:
+            while True:
+                if pos >= frame_end:
+                    # The C loader reads across frame ends; pure-Python readers fail there.
+                    if pos != frame_end:
+                        self._diverged(report, at, frame_end)
+                    frame_end = _NO_FRAME
+                if pos >= end:
+                    raise Malformed("pickle data was truncated (no STOP)", pos)
+                at = pos
+                op = data[pos]
                 pos += 1
-            elif op == 0x94:  # MEMOIZE
-                memo[len(memo)] = top(at)
-            elif op == 0x4B:  # BININT1
-                if pos + 1 > end:
-                    raise Malformed("pickle data was truncated", at)
-                push(data[pos])
-                pos += 1
-            elif op == 0x4A:  # BININT
-                if pos + 4 > end:
-                    raise Malformed("pickle data was truncated", at)
-                push(unpack_i(data, pos)[0])
-                pos += 4
-            elif op == 0x4D:  # BININT2
-                if pos + 2 > end:
-                    raise Malformed("pickle data was truncated", at)
-                push(unpack_h(data, pos)[0])
-                pos += 2
-            elif op == 0x47:  # BINFLOAT
-                if pos + 8 > end:
-                    raise Malformed("pickle data was truncated", at)
-                push(_UNPACK_D(data, pos)[0])
-                pos += 8
-            elif op in {0x8C, 0x43, 0x55}:  # SHORT_BINUNICODE/BINBYTES/BINSTRING
-                if pos + 1 > end:
-                    raise Malformed("pickle data was truncated", at)
-                size = data[pos]
-                pos += 1
-                if pos + size > end:
-                    raise Malformed("pickle data was truncated", at)
-                if op == 0x8C:
-                    push(self._string(data, pos, size, "utf-8", at))
-                elif op == 0x43:
-                    push(bytes(data[pos : pos + size]))
-                else:
-                    push(self._string(data, pos, size, "latin-1", at))
-                pos += size
-            elif op in {0x58, 0x42, 0x54}:  # BINUNICODE/BINBYTES/BINSTRING
-                if pos + 4 > end:
-                    raise Malformed("pickle data was truncated", at)
-                size = unpack_i(data, pos)[0]
-                if (op != 0x42 and size < 0) or (op == 0x42 and size < 0):
-                    if op == 0x42:
-                        size &= 0xFFFFFFFF  # BINBYTES length is unsigned in the C reader
-                    else:
-                        raise Malformed("negative byte count", at)
-                pos += 4
-                if pos + size > end:
-                    raise Malformed("pickle data was truncated", at)
-                if op == 0x58:
-                    push(self._string(data, pos, size, "utf-8", at))
-                elif op == 0x42:
-                    push(self._bytes(data, pos, size))
-                else:
-                    push(self._string(data, pos, size, "latin-1", at))
-                pos += size
-            elif op in {0x8D, 0x8E, 0x96}:  # BINUNICODE8/BINBYTES8/BYTEARRAY8
-                if pos + 8 > end:
-                    raise Malformed("pickle data was truncated", at)
-                size = _UNPACK_Q(data, pos)[0]
-                pos += 8
-                if pos + size > end:
-                    raise Malformed("pickle data was truncated", at)
-                if op == 0x8D:
-                    push(self._string(data, pos, size, "utf-8", at))
-                else:
-                    push(self._bytes(data, pos, size))
-                pos += size
-            elif op == 0x68:  # BINGET
-                if pos + 1 > end:
-                    raise Malformed("pickle data was truncated", at)
-                idx = data[pos]
-                pos += 1
-                if idx not in memo:
-                    raise Malformed(f"Memo value not found at index {idx}", at)
-                push(memo[idx])
-            elif op == 0x6A:  # LONG_BINGET
-                if pos + 4 > end:
-                    raise Malformed("pickle data was truncated", at)
-                idx = unpack_i(data, pos)[0] & 0xFFFFFFFF
-                pos += 4
-                if idx not in memo:
-                    raise Malformed(f"Memo value not found at index {idx}", at)
-                push(memo[idx])
-            elif op == 0x72:  # LONG_BINPUT
-                if pos + 4 > end:
-                    raise Malformed("pickle data was truncated", at)
-                memo[unpack_i(data, pos)[0] & 0xFFFFFFFF] = top(at)
-                pos += 4
-            elif op == 0x28:  # MARK
-                marks.append(len(stack))
-            elif op == 0x65:  # APPENDS
-                items = pop_mark(at)
-                target = top(at)
-                if isinstance(target, Container):
-                    _require(target, "list", "append", at)
-                    target.extend(items)
-                else:
-                    self._index = ops - 1
-                    self._mutate(report, target, items, at, "APPENDS")
-            elif op == 0x61:  # APPEND
-                value = pop(at)
-                target = top(at)
-                if isinstance(target, Container):
-                    _require(target, "list", "append", at)
-                    target.extend([value])
-                else:
-                    self._index = ops - 1
-                    self._mutate(report, target, value, at, "APPEND")
-            elif op == 0x75:  # SETITEMS
-                items = pop_mark(at)
-                if len(items) % 2:
-                    raise Malformed("odd number of items for SETITEMS", at)
-                target = top(at)
-                pairs = list(zip(items[::2], items[1::2], strict=True))
-                if isinstance(target, Container):
-                    _require(target, ("dict", "list"), "__setitem__", at)
-                    if target.type == "dict":
-                        target.extend(pairs)
-                else:
-                    self._index = ops - 1
-                    self._mutate(report, target, pairs, at, "SETITEMS")
-            elif op == 0x73:  # SETITEM
-                value = pop(at)
-                key = pop(at)
-                target = top(at)
-                if isinstance(target, Container):
-                    _require(target, ("dict", "list"), "__setitem__", at)
-                    if target.type == "dict":
-                        target.extend([(key, value)])
-                else:
-                    self._index = ops - 1
-                    self._mutate(report, target, (key, value), at, "SETITEM")
-            elif op == 0x29:  # EMPTY_TUPLE
-                push(())
-            elif op == 0x85:  # TUPLE1
-                push((pop(at),))
-            elif op == 0x86:  # TUPLE2
-                b = pop(at)
-                a = pop(at)
-                push((a, b))
-            elif op == 0x87:  # TUPLE3
-                c = pop(at)
-                b = pop(at)
-                a = pop(at)
-                push((a, b, c))
-            elif op == 0x74:  # TUPLE
-                push(tuple(pop_mark(at)))
-            elif op == 0x5D:  # EMPTY_LIST
-                push(Container("list"))
-            elif op == 0x7D:  # EMPTY_DICT
-                push(Container("dict"))
-            elif op == 0x8F:  # EMPTY_SET
-                push(Container("set"))
-            elif op == 0x4E:  # NONE
-                push(None)
-            elif op == 0x88:  # NEWTRUE
-                push(True)
-            elif op == 0x89:  # NEWFALSE
-                push(False)
-            elif op == 0x95:  # FRAME
-                if pos + 8 > end:
-                    raise Malformed("pickle data was truncated", at)
-                size = _UNPACK_Q(data, pos)[0]
-                pos += 8
-                if pos + size > end:
-                    raise Malformed("FRAME length exceeds the data that follows", at)
-                if frame_end != _NO_FRAME:
-                    self._diverged(report, at, frame_end)
-                frame_end = pos + size if size else _NO_FRAME
-            elif op == 0x52:  # REDUCE
-                args = pop(at)
-                func = top(at)
-                if not isinstance(args, tuple):
-                    # The C loader raises TypeError here, *after* nothing was called.
-                    raise Malformed("REDUCE argument is not a tuple", at)
-                self._index = ops - 1
-                stack[-1] = self._call(report, func, args, None, at, "REDUCE")
-            elif op == 0x62:  # BUILD
-                state = pop(at)
-                target = top(at)
-                if isinstance(target, Call):
-                    target.state = state
-                    if pos == frame_end:
-                        # joblib ends the frame before writing array bytes inline.
-                        frame_end = _NO_FRAME
-                    self._index = ops - 1
+                ops += 1
+                if ops >= check_at:
                     self.opcodes = ops
-                    pos = self._after_build(target, pos, st, report, depth)
-                    ops = self.opcodes  # a nested pickle counts towards the same cap
-                else:
-                    self._index = ops - 1
-                    self._mutate(report, target, state, at, "BUILD")
-            elif op == 0x81:  # NEWOBJ
-                args = pop(at)
-                cls = pop(at)
-                if not isinstance(args, tuple):
-                    raise Malformed("NEWOBJ expected an arg tuple", at)
-                self._index = ops - 1
-                push(self._call(report, cls, args, None, at, "NEWOBJ"))
-            elif op == 0x92:  # NEWOBJ_EX
-                kwargs = pop(at)
-                args = pop(at)
-                cls = pop(at)
-                self._index = ops - 1
-                push(self._call(report, cls, args, kwargs, at, "NEWOBJ_EX"))
-            elif op == 0x93:  # STACK_GLOBAL
-                name = pop(at)
-                module = pop(at)
-                if type(name) is not str or type(module) is not str:
-                    raise Malformed("STACK_GLOBAL requires str", at)
-                self._index = ops - 1
-                push(self._resolve(module, name, st.proto, at))
-            elif op == 0x63:  # GLOBAL
-                module_line = line(pos)
-                pos += len(module_line) + 1
-                name_line = line(pos)
-                pos += len(name_line) + 1
-                if not module_line or not name_line:
-                    raise Malformed("pickle data was truncated (empty GLOBAL line)", at)
-                self._index = ops - 1
-                push(
-                    self._resolve(
-                        self._utf8(module_line, at), self._utf8(name_line, at), st.proto, at
-                    )
-                )
-            elif op == 0x69:  # INST
-                module_line = line(pos)
-                pos += len(module_line) + 1
-                name_line = line(pos)
-                pos += len(name_line) + 1
-                args_list = pop_mark(at)
-                self._index = ops - 1
-                cls = self._resolve(
-                    self._utf8(module_line, at), self._utf8(name_line, at), st.proto, at
-                )
-                push(self._call(report, cls, tuple(args_list), None, at, "INST"))
-            elif op == 0x6F:  # OBJ
-                items = pop_mark(at)
-                if not items:
-                    raise underflow(at)
-                self._index = ops - 1
-                push(self._call(report, items[0], tuple(items[1:]), None, at, "OBJ"))
-            elif op == 0x30:  # POP
-                if marks and marks[-1] == len(stack):
-                    marks.pop()
-                elif len(stack) <= fence():
-                    raise underflow(at)
-                else:
-                    stack.pop()
-            elif op == 0x31:  # POP_MARK
-                pop_mark(at)
-            elif op == 0x32:  # DUP
-                push(top(at))
-            elif op == 0x6C:  # LIST
-                lst = Container("list")
-                lst.extend(pop_mark(at))
-                push(lst)
-            elif op == 0x64:  # DICT
-                items = pop_mark(at)
-                if len(items) % 2:
-                    raise Malformed("odd number of items for DICT", at)
-                dct = Container("dict")
-                dct.extend(list(zip(items[::2], items[1::2], strict=True)))
-                push(dct)
-            elif op == 0x90:  # ADDITEMS
-                items = pop_mark(at)
-                target = top(at)
-                if isinstance(target, Container):
-                    _require(target, "set", "add", at)
-                    target.extend(items)
-                else:
-                    self._index = ops - 1
-                    self._mutate(report, target, items, at, "ADDITEMS")
-            elif op == 0x91:  # FROZENSET
-                fz = Container("frozenset")
-                fz.extend(pop_mark(at))
-                push(fz)
-            elif op == 0x80:  # PROTO
-                if pos + 1 > end:
-                    raise Malformed("pickle data was truncated", at)
-                proto = data[pos]
-                pos += 1
-                if proto > HIGHEST_PROTOCOL:
-                    raise Malformed(f"unsupported pickle protocol: {proto}", at)
-                st.proto = proto
-            elif op == 0x2E:  # STOP
-                value = pop(at)
-                report.result = value
-                self.opcodes = ops
-                return pos
-            elif op == 0x51:  # BINPERSID
-                pid = pop(at)
-                report.persistent_ids.append(pid)
-                push(_persistent(pid, at - self.blob.start))
-            elif op == 0x50:  # PERSID
-                text = line(pos)
-                pos += len(text) + 1
-                try:
-                    pid_text = text.decode("ascii")
-                except UnicodeDecodeError:
-                    raise Malformed(
-                        "persistent IDs in protocol 0 must be ASCII strings", at
-                    ) from None
-                report.persistent_ids.append(pid_text)
-                push(Persistent(pid_text, at - self.blob.start))
-            elif op in {0x67, 0x70}:  # GET / PUT (text index)
-                text = line(pos)
-                pos += len(text) + 1
-                try:
-                    idx = int(text)
-                except ValueError:
-                    raise Malformed("invalid memo index", at) from None
-                if op == 0x67:
+                    check_at = min(ops + 0x10000, max_ops + 1)
+                    if len(memo) > MAX_MEMO:
+                        raise Limit("memo entries", MAX_MEMO, at)
+                    if ops > max_ops:
+                        raise Limit("max_pickle_opcodes", max_ops, at)
+                    if self.deadline is not None and time.monotonic() > self.deadline:
+                        raise Limit("timeout_seconds", self.settings.timeout_seconds, at)
+                # Ordered roughly by frequency in real model files.
+                if op == 0x71:  # BINPUT
+                    if pos + 1 > end:
+                        raise Malformed("pickle data was truncated", at)
+                    memo[data[pos]] = top(at)
+                    pos += 1
+                elif op == 0x94:  # MEMOIZE
+                    memo[len(memo)] = top(at)
+                elif op == 0x4B:  # BININT1
+                    if pos + 1 > end:
+                        raise Malformed("pickle data was truncated", at)
+                    push(data[pos])
+                    pos += 1
+                elif op == 0x4A:  # BININT
+                    if pos + 4 > end:
+                        raise Malformed("pickle data was truncated", at)
+                    push(unpack_i(data, pos)[0])
+                    pos += 4
+                elif op == 0x4D:  # BININT2
+                    if pos + 2 > end:
+                        raise Malformed("pickle data was truncated", at)
+                    push(unpack_h(data, pos)[0])
+                    pos += 2
+                elif op == 0x47:  # BINFLOAT
+                    if pos + 8 > end:
+                        raise Malformed("pickle data was truncated", at)
+                    push(_UNPACK_D(data, pos)[0])
+                    pos += 8
+                elif op in {0x8C, 0x43, 0x55}:  # SHORT_BINUNICODE/BINBYTES/BINSTRING
+                    if pos + 1 > end:
+                        raise Malformed("pickle data was truncated", at)
+                    size = data[pos]
+                    pos += 1
+                    if pos + size > end:
+                        raise Malformed("pickle data was truncated", at)
+                    if op == 0x8C:
+                        push(self._string(data, pos, size, "utf-8", at))
+                    elif op == 0x43:
+                        push(self._bytes(data, pos, size))
+                    else:
+                        push(self._string(data, pos, size, "latin-1", at))
+                    pos += size
+                elif op in {0x58, 0x42, 0x54}:  # BINUNICODE/BINBYTES/BINSTRING
+                    if pos + 4 > end:
+                        raise Malformed("pickle data was truncated", at)
+                    size = unpack_i(data, pos)[0]
+                    if size < 0:
+                        if op == 0x54:
+                            raise Malformed("BINSTRING pickle has negative byte count", at)
+                        size &= 0xFFFFFFFF  # BINUNICODE and BINBYTES lengths are unsigned in C
+                    pos += 4
+                    if pos + size > end:
+                        raise Malformed("pickle data was truncated", at)
+                    if op == 0x58:
+                        push(self._string(data, pos, size, "utf-8", at))
+                    elif op == 0x42:
+                        push(self._bytes(data, pos, size))
+                    else:
+                        push(self._string(data, pos, size, "latin-1", at))
+                    pos += size
+                elif op in {0x8D, 0x8E, 0x96}:  # BINUNICODE8/BINBYTES8/BYTEARRAY8
+                    if pos + 8 > end:
+                        raise Malformed("pickle data was truncated", at)
+                    size = _UNPACK_Q(data, pos)[0]
+                    pos += 8
+                    if pos + size > end:
+                        raise Malformed("pickle data was truncated", at)
+                    if op == 0x8D:
+                        push(self._string(data, pos, size, "utf-8", at))
+                    else:
+                        push(self._bytes(data, pos, size))
+                    pos += size
+                elif op == 0x68:  # BINGET
+                    if pos + 1 > end:
+                        raise Malformed("pickle data was truncated", at)
+                    idx = data[pos]
+                    pos += 1
                     if idx not in memo:
                         raise Malformed(f"Memo value not found at index {idx}", at)
                     push(memo[idx])
+                elif op == 0x6A:  # LONG_BINGET
+                    if pos + 4 > end:
+                        raise Malformed("pickle data was truncated", at)
+                    idx = unpack_i(data, pos)[0] & 0xFFFFFFFF
+                    pos += 4
+                    if idx not in memo:
+                        raise Malformed(f"Memo value not found at index {idx}", at)
+                    push(memo[idx])
+                elif op == 0x72:  # LONG_BINPUT
+                    if pos + 4 > end:
+                        raise Malformed("pickle data was truncated", at)
+                    memo[unpack_i(data, pos)[0] & 0xFFFFFFFF] = top(at)
+                    pos += 4
+                elif op == 0x28:  # MARK
+                    marks.append(len(stack))
+                elif op == 0x65:  # APPENDS
+                    items = pop_mark(at)
+                    target = top(at)
+                    if isinstance(target, Container):
+                        if items:  # C returns early on an empty batch, whatever the target
+                            _require(target, "list", "append", at)
+                        target.extend(items)
+                    else:
+                        self._index = ops - 1
+                        self._mutate(report, target, items, at, "APPENDS")
+                elif op == 0x61:  # APPEND
+                    value = pop(at)
+                    target = top(at)
+                    if isinstance(target, Container):
+                        _require(target, "list", "append", at)
+                        target.extend([value])
+                    else:
+                        self._index = ops - 1
+                        self._mutate(report, target, value, at, "APPEND")
+                elif op == 0x75:  # SETITEMS
+                    items = pop_mark(at)
+                    if len(items) % 2:
+                        raise Malformed("odd number of items for SETITEMS", at)
+                    target = top(at)
+                    pairs = list(zip(items[::2], items[1::2], strict=True))
+                    if isinstance(target, Container):
+                        if pairs:
+                            _require(target, ("dict", "list"), "__setitem__", at)
+                        if target.type == "dict":
+                            target.extend(pairs)
+                    else:
+                        self._index = ops - 1
+                        self._mutate(report, target, pairs, at, "SETITEMS")
+                elif op == 0x73:  # SETITEM
+                    value = pop(at)
+                    key = pop(at)
+                    target = top(at)
+                    if isinstance(target, Container):
+                        _require(target, ("dict", "list"), "__setitem__", at)
+                        if target.type == "dict":
+                            target.extend([(key, value)])
+                    else:
+                        self._index = ops - 1
+                        self._mutate(report, target, (key, value), at, "SETITEM")
+                elif op == 0x29:  # EMPTY_TUPLE
+                    push(())
+                elif op == 0x85:  # TUPLE1
+                    push((pop(at),))
+                elif op == 0x86:  # TUPLE2
+                    b = pop(at)
+                    a = pop(at)
+                    push((a, b))
+                elif op == 0x87:  # TUPLE3
+                    c = pop(at)
+                    b = pop(at)
+                    a = pop(at)
+                    push((a, b, c))
+                elif op == 0x74:  # TUPLE
+                    push(tuple(pop_mark(at)))
+                elif op == 0x5D:  # EMPTY_LIST
+                    push(Container("list"))
+                elif op == 0x7D:  # EMPTY_DICT
+                    push(Container("dict"))
+                elif op == 0x8F:  # EMPTY_SET
+                    push(Container("set"))
+                elif op == 0x4E:  # NONE
+                    push(None)
+                elif op == 0x88:  # NEWTRUE
+                    push(True)
+                elif op == 0x89:  # NEWFALSE
+                    push(False)
+                elif op == 0x95:  # FRAME
+                    if pos + 8 > end:
+                        raise Malformed("pickle data was truncated", at)
+                    size = _UNPACK_Q(data, pos)[0]
+                    pos += 8
+                    if pos + size > end:
+                        raise Malformed("FRAME length exceeds the data that follows", at)
+                    if frame_end != _NO_FRAME:
+                        self._diverged(report, at, frame_end)
+                    frame_end = pos + size if size else _NO_FRAME
+                elif op == 0x52:  # REDUCE
+                    args = pop(at)
+                    func = top(at)
+                    if _not_a_tuple(args):
+                        # The C loader raises TypeError here, *after* nothing was called.
+                        raise Malformed("REDUCE argument is not a tuple", at)
+                    self._index = ops - 1
+                    stack[-1] = self._call(report, func, args, None, at, "REDUCE")
+                elif op == 0x62:  # BUILD
+                    state = pop(at)
+                    target = top(at)
+                    if isinstance(target, Call):
+                        target.state = state
+                        if pos == frame_end:
+                            # joblib ends the frame before writing array bytes inline.
+                            frame_end = _NO_FRAME
+                        self._index = ops - 1
+                        self.opcodes = ops
+                        pos = self._after_build(
+                            target, pos, st, report, depth, inside_frame=frame_end != _NO_FRAME
+                        )
+                        ops = self.opcodes  # a nested pickle counts towards the same cap
+                    else:
+                        self._index = ops - 1
+                        self._mutate(report, target, state, at, "BUILD")
+                elif op == 0x81:  # NEWOBJ
+                    args = pop(at)
+                    cls = pop(at)
+                    if _not_a_tuple(args):
+                        raise Malformed("NEWOBJ expected an arg tuple", at)
+                    self._index = ops - 1
+                    push(self._call(report, cls, args, None, at, "NEWOBJ"))
+                elif op == 0x92:  # NEWOBJ_EX
+                    kwargs = pop(at)
+                    args = pop(at)
+                    cls = pop(at)
+                    self._index = ops - 1
+                    push(self._call(report, cls, args, kwargs, at, "NEWOBJ_EX"))
+                elif op == 0x93:  # STACK_GLOBAL
+                    name = pop(at)
+                    module = pop(at)
+                    if isinstance(name, Opaque) or isinstance(module, Opaque):
+                        self._index = ops - 1
+                        push(self._oversized_name(at))
+                        continue
+                    if type(name) is not str or type(module) is not str:
+                        raise Malformed("STACK_GLOBAL requires str", at)
+                    self._index = ops - 1
+                    push(self._resolve(module, name, st.proto, at))
+                elif op == 0x63:  # GLOBAL
+                    module_line = line(pos)
+                    pos += len(module_line) + 1
+                    name_line = line(pos)
+                    pos += len(name_line) + 1
+                    if not module_line or not name_line:
+                        raise Malformed("pickle data was truncated (empty GLOBAL line)", at)
+                    self._index = ops - 1
+                    push(
+                        self._resolve(
+                            self._utf8(module_line, at), self._utf8(name_line, at), st.proto, at
+                        )
+                    )
+                elif op == 0x69:  # INST
+                    module_line = line(pos)
+                    pos += len(module_line) + 1
+                    name_line = line(pos)
+                    pos += len(name_line) + 1
+                    args_list = pop_mark(at)
+                    self._index = ops - 1
+                    cls = self._resolve(
+                        self._utf8(module_line, at), self._utf8(name_line, at), st.proto, at
+                    )
+                    push(self._call(report, cls, tuple(args_list), None, at, "INST"))
+                elif op == 0x6F:  # OBJ
+                    items = pop_mark(at)
+                    if not items:
+                        raise underflow(at)
+                    self._index = ops - 1
+                    push(self._call(report, items[0], tuple(items[1:]), None, at, "OBJ"))
+                elif op == 0x30:  # POP
+                    if marks and marks[-1] == len(stack):
+                        marks.pop()
+                    elif len(stack) <= fence():
+                        raise underflow(at)
+                    else:
+                        stack.pop()
+                elif op == 0x31:  # POP_MARK
+                    pop_mark(at)
+                elif op == 0x32:  # DUP
+                    push(top(at))
+                elif op == 0x6C:  # LIST
+                    lst = Container("list")
+                    lst.extend(pop_mark(at))
+                    push(lst)
+                elif op == 0x64:  # DICT
+                    items = pop_mark(at)
+                    if len(items) % 2:
+                        raise Malformed("odd number of items for DICT", at)
+                    dct = Container("dict")
+                    dct.extend(list(zip(items[::2], items[1::2], strict=True)))
+                    push(dct)
+                elif op == 0x90:  # ADDITEMS
+                    items = pop_mark(at)
+                    target = top(at)
+                    if isinstance(target, Container):
+                        if items:
+                            _require(target, "set", "add", at)
+                        target.extend(items)
+                    else:
+                        self._index = ops - 1
+                        self._mutate(report, target, items, at, "ADDITEMS")
+                elif op == 0x91:  # FROZENSET
+                    fz = Container("frozenset")
+                    fz.extend(pop_mark(at))
+                    push(fz)
+                elif op == 0x80:  # PROTO
+                    if pos + 1 > end:
+                        raise Malformed("pickle data was truncated", at)
+                    proto = data[pos]
+                    pos += 1
+                    if proto > HIGHEST_PROTOCOL:
+                        raise Malformed(f"unsupported pickle protocol: {proto}", at)
+                    st.proto = proto
+                elif op == 0x2E:  # STOP
+                    value = pop(at)
+                    report.result = value
+                    self.opcodes = ops
+                    return pos
+                elif op == 0x51:  # BINPERSID
+                    pid = pop(at)
+                    report.persistent_ids.append(pid)
+                    push(_persistent(pid, at - self.blob.start))
+                elif op == 0x50:  # PERSID
+                    text = line(pos)
+                    pos += len(text) + 1
+                    try:
+                        pid_text = text.decode("ascii")
+                    except UnicodeDecodeError:
+                        raise Malformed(
+                            "persistent IDs in protocol 0 must be ASCII strings", at
+                        ) from None
+                    report.persistent_ids.append(pid_text)
+                    push(Persistent(pid_text, at - self.blob.start))
+                elif op in {0x67, 0x70}:  # GET / PUT (text index)
+                    text = line(pos)
+                    pos += len(text) + 1
+                    try:
+                        idx = int(_c_string(text))
+                    except ValueError:
+                        raise Malformed("invalid memo index", at) from None
+                    if op == 0x67:
+                        if idx not in memo:
+                            raise Malformed(f"Memo value not found at index {idx}", at)
+                        push(memo[idx])
+                    else:
+                        if idx < 0:
+                            raise Malformed("negative PUT argument", at)
+                        memo[idx] = top(at)
+                elif op == 0x49:  # INT
+                    text = line(pos)
+                    pos += len(text) + 1
+                    push(self._int_line(text, at))
+                elif op == 0x4C:  # LONG
+                    text = line(pos)
+                    pos += len(text) + 1
+                    push(self._int_line(text[:-1] if text.endswith(b"L") else text, at))
+                elif op == 0x46:  # FLOAT
+                    text = line(pos)
+                    pos += len(text) + 1
+                    try:
+                        push(float(_c_string(text)))
+                    except ValueError:
+                        raise Malformed("could not convert string to float", at) from None
+                elif op in {0x8A, 0x8B}:  # LONG1 / LONG4
+                    width = 1 if op == 0x8A else 4
+                    if pos + width > end:
+                        raise Malformed("pickle data was truncated", at)
+                    size = data[pos] if width == 1 else unpack_i(data, pos)[0]
+                    pos += width
+                    if size < 0:
+                        raise Malformed("LONG pickle has negative byte count", at)
+                    if pos + size > end:
+                        raise Malformed("pickle data was truncated", at)
+                    if size > 4096:
+                        push(Opaque(f"int of {size} bytes"))
+                    else:
+                        push(int.from_bytes(data[pos : pos + size], "little", signed=True))
+                    pos += size
+                elif op == 0x53:  # STRING
+                    text = line(pos)
+                    pos += len(text) + 1
+                    push(self._quoted(text, at))
+                elif op == 0x56:  # UNICODE
+                    text = line(pos)
+                    pos += len(text) + 1
+                    try:
+                        push(text.decode("raw-unicode-escape"))
+                    except UnicodeDecodeError:
+                        raise Malformed("invalid raw-unicode-escape string", at) from None
+                elif op in {0x82, 0x83, 0x84}:  # EXT1/2/4
+                    width = {0x82: 1, 0x83: 2, 0x84: 4}[op]
+                    if pos + width > end:
+                        raise Malformed("pickle data was truncated", at)
+                    code = int.from_bytes(data[pos : pos + width], "little", signed=(width == 4))
+                    pos += width
+                    report.add(
+                        "extension-code",
+                        f"extension code {code} names a global through the copyreg registry",
+                        self._at(at, ops - 1),
+                        code=code,
+                    )
+                    glob = Global(
+                        "copyreg", f"extension({code})", at, ops - 1, DYNAMIC, f"EXT {code}"
+                    )
+                    self._globals.append(glob)
+                    push(glob)
+                elif op == 0x97:  # NEXT_BUFFER
+                    raise Malformed(
+                        "pickle stream refers to out-of-band data but no buffers were given", at
+                    )
+                elif op == 0x98:  # READONLY_BUFFER
+                    top(at)
                 else:
-                    if idx < 0:
-                        raise Malformed("negative PUT argument", at)
-                    memo[idx] = top(at)
-            elif op == 0x49:  # INT
-                text = line(pos)
-                pos += len(text) + 1
-                push(self._int_line(text, at))
-            elif op == 0x4C:  # LONG
-                text = line(pos)
-                pos += len(text) + 1
-                push(self._int_line(text[:-1] if text.endswith(b"L") else text, at))
-            elif op == 0x46:  # FLOAT
-                text = line(pos)
-                pos += len(text) + 1
-                try:
-                    push(float(text))
-                except ValueError:
-                    raise Malformed("could not convert string to float", at) from None
-            elif op in {0x8A, 0x8B}:  # LONG1 / LONG4
-                width = 1 if op == 0x8A else 4
-                if pos + width > end:
-                    raise Malformed("pickle data was truncated", at)
-                size = data[pos] if width == 1 else unpack_i(data, pos)[0]
-                pos += width
-                if size < 0:
-                    raise Malformed("LONG pickle has negative byte count", at)
-                if pos + size > end:
-                    raise Malformed("pickle data was truncated", at)
-                if size > 4096:
-                    push(Opaque(f"int of {size} bytes"))
-                else:
-                    push(int.from_bytes(data[pos : pos + size], "little", signed=True))
-                pos += size
-            elif op == 0x53:  # STRING
-                text = line(pos)
-                pos += len(text) + 1
-                push(self._quoted(text, at))
-            elif op == 0x56:  # UNICODE
-                text = line(pos)
-                pos += len(text) + 1
-                try:
-                    push(text.decode("raw-unicode-escape"))
-                except UnicodeDecodeError:
-                    raise Malformed("invalid raw-unicode-escape string", at) from None
-            elif op in {0x82, 0x83, 0x84}:  # EXT1/2/4
-                width = {0x82: 1, 0x83: 2, 0x84: 4}[op]
-                if pos + width > end:
-                    raise Malformed("pickle data was truncated", at)
-                code = int.from_bytes(data[pos : pos + width], "little", signed=(width == 4))
-                pos += width
-                report.add(
-                    "extension-code",
-                    f"extension code {code} names a global through the copyreg registry",
-                    self._at(at, ops - 1),
-                    code=code,
-                )
-                glob = Global("copyreg", f"extension({code})", at, ops - 1, DYNAMIC, f"EXT {code}")
-                self._globals.append(glob)
-                push(glob)
-            elif op == 0x97:  # NEXT_BUFFER
-                raise Malformed(
-                    "pickle stream refers to out-of-band data but no buffers were given", at
-                )
-            elif op == 0x98:  # READONLY_BUFFER
-                top(at)
-            else:
-                raise Malformed(f"invalid load key, {bytes([op])!r}", at)
+                    raise Malformed(f"invalid load key, {bytes([op])!r}", at)
+        finally:
+            self.opcodes = ops  # also when the stream ends in an error
 
     # -- opcode details --------------------------------------------------------------
     def _diverged(self, report: PickleReport, at: int, frame_end: int) -> None:
@@ -816,6 +899,7 @@ class PickleMachine:
 
     @staticmethod
     def _int_line(text: bytes, at: int) -> Any:
+        text = _c_string(text)
         if text == b"00":
             return False
         if text == b"01":
@@ -842,40 +926,71 @@ class PickleMachine:
         raise Malformed("the STRING opcode argument must be quoted", at)
 
     def _after_build(
-        self, target: Call, pos: int, st: _Frame, report: PickleReport, depth: int
+        self,
+        target: Call,
+        pos: int,
+        st: _Frame,
+        report: PickleReport,
+        depth: int,
+        *,
+        inside_frame: bool,
     ) -> int:
         from aisec.modelfile.pickle.joblib_arrays import skip_inline_array
 
         func = target.func
         if isinstance(func, Global) and func.name == "NumpyArrayWrapper":
-            return skip_inline_array(self, target, pos, report, depth)
+            if inside_frame:
+                # joblib's pure-Python reader takes the array from after the frame and
+                # resumes inside it; the C reader goes on in place. Follow the C reading
+                # (the one that executes the bytes that follow) and say that they differ.
+                report.add(
+                    "frame-divergence",
+                    "joblib array wrapper built inside a frame: joblib and pickle.load read "
+                    "different bytes after it",
+                    self._at(pos),
+                )
+                return pos
+            return skip_inline_array(self, target, pos, st, report, depth)
         return pos
 
-    def probe_hidden(self, start: int, size: int, report: PickleReport) -> None:
+    def probe_hidden(
+        self, start: int, size: int, report: PickleReport, st: _Frame, depth: int
+    ) -> None:
         """joblib reads these bytes as array data; plain ``pickle.load`` reads them as
-        opcodes. Run them as opcodes too, and report what they would do."""
-        if size <= 0:
+        opcodes, with the stack and memo built so far. Run them that way too, on a copy
+        of the state, and report what they would do."""
+        if size <= 0 or depth >= MAX_NESTING:
             return
         shift = start - self.blob.start
+        fork = _Frame()
+        fork.stack, fork.marks, fork.memo = list(st.stack), list(st.marks), dict(st.memo)
+        fork.proto = st.proto
         with self.blob.slice(shift, shift + size) as window:
             probe = PickleMachine(
                 window, self.location, self.policy, self.settings, deadline=self.deadline
             )
-            hidden = probe.run(0)
-        dangerous = [g for g in hidden.globals if g.verdict.dangerous]
-        if not (hidden.calls or hidden.mutations or dangerous):
+            probe._patches = dict(self._patches)
+            hidden = probe._run_state(fork, 0, depth + 1)
+        # Numeric data read as opcodes shuffles the stack at random; what counts is a
+        # named callable outside the allowlists, which random bytes do not spell.
+        calls = [c for c in hidden.calls if _named_risk(c)]
+        mutations = [m for m in hidden.mutations if m.verdict.dangerous]
+        dangerous = [
+            g for g in hidden.globals if g.verdict.dangerous and _IDENTIFIER_PATH.match(g.qualname)
+        ]
+        if not (calls or mutations or dangerous):
             return
-        for call in (*hidden.calls, *hidden.mutations):
+        for call in (*calls, *mutations):
             call.location = _shifted(call.location, shift)
-        for use in hidden.globals:
+        for use in dangerous:
             use.location = _shifted(use.location, shift)
-        report.calls.extend(hidden.calls)
-        report.mutations.extend(hidden.mutations)
-        report.globals.extend(hidden.globals)
+        report.calls.extend(calls)
+        report.mutations.extend(mutations)
+        report.globals.extend(dangerous)
         report.add(
             "hidden-opcodes",
             f"{size} bytes joblib reads as array data are pickle opcodes to pickle.load "
-            f"({len(hidden.calls)} call(s))",
+            f"({len(calls)} call(s))",
             self.location.at(shift, size),
             length=size,
         )

@@ -94,6 +94,7 @@ class GlobalPolicy:
         self.forwarders: dict[str, tuple[int, ...]] = {
             k: tuple(v) for k, v in data.get("forwarders", {}).items()
         }
+        self.loaders: frozenset[str] = frozenset(data.get("loaders", {}).get("names", ()))
         self.mutators: dict[str, tuple[int, ...]] = {
             k: tuple(v) for k, v in data.get("mutators", {}).items()
         }
@@ -115,9 +116,7 @@ class GlobalPolicy:
         category = self.deny_names.get(qualname)
         if category:
             return Verdict("dangerous", category, qualname)
-        if qualname in self.user_allow or any(
-            _under(qualname, p) for p in self.user_allow_prefixes
-        ):
+        if qualname in self.user_allow:
             return Verdict("allowed", "user-allow", qualname)
         framework = self.allow_names.get(qualname)
         if framework:
@@ -128,7 +127,12 @@ class GlobalPolicy:
             for pat in self.patterns:
                 if pat.matches(module, name):
                     return Verdict("allowed", pat.framework, f"{pat.module}: {pat.name.pattern}")
-        return self._deny_by_module(module, name, qualname)
+        verdict = self._deny_by_module(module, name, qualname)
+        # A user's prefix allowance never lifts a deny-list entry, a dunder or an
+        # attribute path into a denied module (``mycompany.*`` + ``os.system``).
+        if verdict is UNKNOWN and any(_under(qualname, p) for p in self.user_allow_prefixes):
+            return Verdict("allowed", "user-allow", qualname)
+        return verdict
 
     def _deny_by_module(self, module: str, name: str, qualname: str) -> Verdict:
         # The full path counts, not just the module: ``torch`` + ``serialization.load``

@@ -47,6 +47,8 @@ class PickleReport:
     mutations: list[CallUse] = field(default_factory=list)
     anomalies: list[Anomaly] = field(default_factory=list)
     persistent_ids: list[Any] = field(default_factory=list)
+    # (offset, length, via): byte strings the loader would load as a model file
+    embedded: list[tuple[int, int, str]] = field(default_factory=list)
     result: Any = None
     kind: str = "pickle"
 
