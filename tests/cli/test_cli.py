@@ -130,3 +130,36 @@ def test_demo_catches_the_trapped_files(tmp_path):
     assert "trapped files were caught" in done.stderr
     assert "modelfile.pickle.dangerous-call" in done.stdout
     assert sorted(os.listdir(tmp_path / "demo"))
+
+
+def test_unexpected_exception_is_an_internal_error_with_exit_3(files, monkeypatch, capsys):
+    import aisec.modelfile.scanner
+
+    def broken_scan(*args, **kwargs):
+        raise KeyError("bug")
+
+    monkeypatch.setattr(aisec.modelfile.scanner, "scan", broken_scan)
+    assert main(["scan", str(files / "clean.pkl")]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("aisec: internal error: KeyError: 'bug'\n")
+    assert "please report it" in err
+
+
+def test_scan_of_an_empty_directory_exits_3(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert main(["scan", "--format", "json", str(tmp_path / "empty")]) == 3
+    assert json.loads(capsys.readouterr().out)["errors"] == [
+        f"nothing to scan: no files found in {tmp_path / 'empty'}"
+    ]
+
+
+def test_checks_list_shows_full_ids_when_not_on_a_terminal(capsys):
+    from aisec.core.registry import default_registry
+
+    assert main(["checks", "list"]) == 0
+    out = capsys.readouterr().out
+    ids = [entry.name for entry in default_registry()]
+    assert max(map(len, ids)) > 30  # long enough that 80 columns used to cut them
+    lines = out.splitlines()
+    for check_id in ids:
+        assert any(f" {check_id} " in line for line in lines), check_id

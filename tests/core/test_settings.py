@@ -69,3 +69,57 @@ def test_to_dict_is_json_ready():
     data = Settings().to_dict()
     assert set(data) == set(FIELD_NAMES)
     assert json.loads(json.dumps(data))["fail_on"] == "high"
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "message"),
+    [
+        ("timeout_seconds", "nan", "must be a finite number"),
+        ("timeout_seconds", "inf", "must be a finite number"),
+        ("timeout_seconds", "-inf", "must be a finite number"),
+        ("timeout_seconds", "-5", "must be greater than 0"),
+        ("timeout_seconds", "0", "must be greater than 0"),
+        ("workers", "0", "must be at least 1"),
+        ("max_archive_depth", "-1", "must not be negative"),
+    ],
+)
+def test_numbers_out_of_range_are_refused_naming_the_source(tmp_path, name, raw, message):
+    variable = f"AISEC_{name.upper()}"
+    with pytest.raises(ConfigError) as info:
+        load_settings(directory=tmp_path, environ={variable: raw})
+    assert str(info.value).startswith(f"{variable}: invalid value {raw!r} for {name}: {message}")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("timeout_seconds = nan", "invalid value nan for timeout_seconds: must be a finite"),
+        ("timeout_seconds = inf", "invalid value inf for timeout_seconds: must be a finite"),
+        ("max_file_size = inf", "invalid value inf for max_file_size"),
+        ("workers = 2.5", "invalid value 2.5 for workers: must be a whole number"),
+        ("workers = true", "invalid value True for workers: must be a whole number"),
+    ],
+)
+def test_toml_non_finite_and_fractional_numbers_are_refused(tmp_path, line, message):
+    (tmp_path / "aisec.toml").write_text(line + "\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(directory=tmp_path, environ={})
+    assert str(info.value).startswith(f"{tmp_path / 'aisec.toml'}: {message}")
+
+
+def test_overrides_are_checked_too(tmp_path):
+    with pytest.raises(ConfigError, match="override: invalid value nan for timeout_seconds"):
+        load_settings({"timeout_seconds": float("nan")}, directory=tmp_path, environ={})
+
+
+def test_boundary_values_are_accepted(tmp_path):
+    env = {"AISEC_WORKERS": "1", "AISEC_MAX_ARCHIVE_DEPTH": "0", "AISEC_TIMEOUT_SECONDS": "0.5"}
+    s = load_settings(directory=tmp_path, environ=env)
+    assert (s.workers, s.max_archive_depth, s.timeout_seconds) == (1, 0, 0.5)
+
+
+def test_settings_built_in_python_are_checked():
+    with pytest.raises(ConfigError, match="Settings: invalid value nan for timeout_seconds"):
+        Settings(timeout_seconds=float("nan"))
+    with pytest.raises(ConfigError, match="Settings: invalid value 0 for workers"):
+        Settings(workers=0)

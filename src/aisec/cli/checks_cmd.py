@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -34,13 +34,15 @@ def list_checks(
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=f"{len(rows)} checks", show_lines=False)
-    for column in ("id", "severity", "status", "title"):
-        table.add_column(column)
+    # Ids are what users copy into configuration and suppressions: never cut or wrap them.
+    table.add_column("id", no_wrap=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("status", overflow="fold")
+    table.add_column("title", overflow="fold")
     for row in rows:
         status = row["status"] if not row["reason"] else f"{row['status']}: {row['reason']}"
         table.add_row(
@@ -49,4 +51,14 @@ def list_checks(
             escape(str(status)),
             escape(str(row["title"])),
         )
-    Console().print(table)
+    _console().print(table)
+
+
+def _console() -> Any:
+    """The terminal's width on a terminal; elsewhere (a pipe, a log) a wide fixed one,
+    since Rich would otherwise assume 80 columns and squeeze the ids."""
+    import sys
+
+    from rich.console import Console
+
+    return Console(width=None if sys.stdout.isatty() else 200)

@@ -44,17 +44,28 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.exit_code)
     except typer.Abort:
         return 130
-    except Exception as exc:  # click's usage errors
-        from typer._click.exceptions import ClickException, UsageError
-
-        if isinstance(exc, UsageError):
-            exc.show()
-            return 2
-        if isinstance(exc, ClickException):
-            exc.show()
-            return exc.exit_code
-        raise
+    except Exception as exc:  # click's usage errors, and aisec's own bugs
+        return _unexpected(exc)
     return result if isinstance(result, int) else 0
+
+
+def _unexpected(exc: Exception) -> int:
+    from typer._click.exceptions import ClickException, UsageError
+
+    if isinstance(exc, UsageError):
+        exc.show()
+        return 2
+    if isinstance(exc, ClickException):
+        exc.show()
+        return exc.exit_code
+    # A bug in aisec. Python's own exit code for it would be 1, which means "findings":
+    # a CI gate would read a crash as a verdict. 3 says the input was not analysed.
+    sys.stderr.write(f"aisec: internal error: {type(exc).__name__}: {exc}\n")
+    sys.stderr.write(
+        "  hint: this is a bug in aisec, not a verdict on your input; "
+        "please report it with the command you ran and this message\n"
+    )
+    return 3
 
 
 def _error(exc: AisecError) -> None:

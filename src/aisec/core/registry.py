@@ -34,6 +34,11 @@ class Entry:
     check: type[Check[Any]] | None
     status: str  # "enabled" | "unavailable" | "disabled"
     reason: str = ""
+    origin: str = ""  # the module the check comes from, to tell duplicates apart
+
+    @property
+    def builtin(self) -> bool:
+        return self.check is not None and self.check.__module__.startswith("aisec.")
 
     @property
     def enabled(self) -> bool:
@@ -51,15 +56,46 @@ def missing_extras(cls: type[Check[Any]]) -> list[str]:
 
 class Registry:
     def __init__(self, entries: Iterable[Entry]) -> None:
-        self._entries = {e.name: e for e in entries}
+        self._entries: dict[str, Entry] = {}
+        for entry in entries:
+            self._add(entry)
 
     @classmethod
     def from_classes(cls, classes: Iterable[type[Check[Any]]]) -> Registry:
         return cls(_entry_for(c.id if hasattr(c, "id") else repr(c), c) for c in classes)
 
     @classmethod
+    def from_entry_points(cls, eps: Iterable[EntryPoint]) -> Registry:
+        return cls(_load_entry(ep) for ep in eps)
+
+    @classmethod
     def load(cls, group: str = GROUP) -> Registry:
-        return cls(_load_entry(ep) for ep in entry_points(group=group))
+        return cls.from_entry_points(entry_points(group=group))
+
+    def _add(self, entry: Entry) -> None:
+        """Register ``entry``; on a duplicate id keep one and list the other as disabled.
+
+        A plugin must not be able to replace a built-in check (and so silence it) by
+        registering the same id: the built-in wins, then a check that loaded over one
+        that did not, then the first one loaded.
+        """
+        kept = self._entries.get(entry.name)
+        if kept is None:
+            self._entries[entry.name] = entry
+            return
+        if _rank(entry) > _rank(kept):
+            kept, entry = entry, kept
+            self._entries[entry.name] = kept
+        reason = f"duplicate check id {entry.name!r}; the one from {kept.origin} is used"
+        warnings.warn(
+            f"aisec check {entry.name!r} from {entry.origin} ignored: {reason}", stacklevel=2
+        )
+        key = f"{entry.name} (duplicate from {entry.origin})"
+        copies = 1
+        while key in self._entries:  # the same module registered it more than once
+            copies += 1
+            key = f"{entry.name} (duplicate #{copies} from {entry.origin})"
+        self._entries[key] = Entry(key, None, "disabled", reason, entry.origin)
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(sorted(self._entries.values(), key=lambda e: e.name))
@@ -77,17 +113,23 @@ class Registry:
         return [c for c in self.enabled() if kind in c.applies_to]
 
 
-def _entry_for(name: str, obj: Any) -> Entry:
+def _rank(entry: Entry) -> tuple[bool, bool]:
+    return entry.builtin, entry.check is not None
+
+
+def _entry_for(name: str, obj: Any, origin: str | None = None) -> Entry:
+    origin = origin or str(getattr(obj, "__module__", "?"))
     problems = metadata_problems(obj)
     if problems:
-        return Entry(name, None, "disabled", "; ".join(problems))
+        return Entry(name, None, "disabled", "; ".join(problems), origin)
     if obj.id != name:
-        return Entry(name, None, "disabled", f"entry point name differs from id {obj.id!r}")
+        reason = f"entry point name differs from id {obj.id!r}"
+        return Entry(name, None, "disabled", reason, origin)
     missing = missing_extras(obj)
     if missing:
         extras = ",".join(missing)
-        return Entry(name, obj, "unavailable", f"pip install 'aisec[{extras}]'")
-    return Entry(name, obj, "enabled")
+        return Entry(name, obj, "unavailable", f"pip install 'aisec[{extras}]'", origin)
+    return Entry(name, obj, "enabled", origin=origin)
 
 
 def _load_entry(ep: EntryPoint) -> Entry:
@@ -96,8 +138,8 @@ def _load_entry(ep: EntryPoint) -> Entry:
     except Exception as exc:  # a broken plugin must not take aisec down
         reason = f"failed to load {ep.value}: {type(exc).__name__}: {exc}"
         warnings.warn(f"aisec check {ep.name!r} disabled: {reason}", stacklevel=2)
-        return Entry(ep.name, None, "disabled", reason)
-    entry = _entry_for(ep.name, obj)
+        return Entry(ep.name, None, "disabled", reason, ep.module)
+    entry = _entry_for(ep.name, obj, ep.module)
     if entry.status == "disabled":
         warnings.warn(f"aisec check {ep.name!r} disabled: {entry.reason}", stacklevel=2)
     return entry

@@ -8,12 +8,13 @@ One rule, applied field by field: built-in defaults < ``aisec.toml`` (or
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from aisec.core.errors import ConfigError
 from aisec.core.severity import Severity
@@ -49,6 +50,18 @@ class Settings:
     # Processes used to scan many files (1 = in-process).
     workers: int = 1
 
+    def __post_init__(self) -> None:
+        # Settings built in Python (not read by load_settings) are held to the same rules.
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, int | float) and not isinstance(value, bool | Severity):
+                try:
+                    check_number(f.name, value)
+                except (ValueError, OverflowError) as exc:
+                    raise ConfigError(
+                        f"Settings: invalid value {value!r} for {f.name}: {exc}"
+                    ) from None
+
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
         out["fail_on"] = self.fail_on.label
@@ -57,8 +70,17 @@ class Settings:
         return out
 
 
+N = TypeVar("N", int, float)
+
 FIELD_NAMES = tuple(f.name for f in fields(Settings))
 ENV_PREFIX = "AISEC_"
+
+
+# Smallest value of each numeric setting: a worker count of 0 or a timeout of 0 (or NaN,
+# which compares false with everything and so would disable the timeout) makes no sense.
+# A cap of 0 is allowed: it just reports everything as over the cap.
+_MINIMUM: dict[str, float] = {"workers": 1}
+_POSITIVE = frozenset({"timeout_seconds"})
 
 
 def _coerce(name: str, value: Any, source: str) -> Any:
@@ -71,23 +93,39 @@ def _coerce(name: str, value: Any, source: str) -> Any:
                 return value.strip().lower() in {"1", "true", "yes", "on"}
             return bool(value)
         if isinstance(default, int):
-            number = int(value)
-            if number < 0:
-                raise ValueError("must not be negative")
-            return number
+            return check_number(name, _to_int(value))
         if isinstance(default, float):
-            return float(value)
+            return check_number(name, float(value))
         if isinstance(default, tuple):
             if isinstance(value, str):
                 return tuple(v.strip() for v in value.split(",") if v.strip())
             return tuple(str(v) for v in value)
     except ConfigError as exc:
         raise ConfigError(f"{source}: {name}: {exc.message}", hint=exc.hint) from None
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise ConfigError(
             f"{source}: invalid value {value!r} for {name}: {exc}",
             hint=f"expected {type(default).__name__}",
         ) from None
+    return value
+
+
+def _to_int(value: Any) -> int:
+    # int() would quietly truncate 2.5 (and True is an int): refuse both.
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValueError("must be a whole number")
+    return int(value)
+
+
+def check_number(name: str, value: N) -> N:
+    """``value`` if it is a valid value for the numeric setting ``name``; else ValueError."""
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    if name in _POSITIVE and value <= 0:
+        raise ValueError("must be greater than 0")
+    minimum = _MINIMUM.get(name, 0)
+    if value < minimum:
+        raise ValueError(f"must be at least {minimum}" if minimum else "must not be negative")
     return value
 
 

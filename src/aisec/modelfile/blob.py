@@ -9,8 +9,10 @@ tensor payload is skipped by arithmetic, not read.
 from __future__ import annotations
 
 import contextlib
+import errno
 import mmap
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
@@ -69,7 +71,13 @@ class Blob:
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> Blob:
-        with open(path, "rb") as fh:
+        # Non-blocking open and a type check on the open descriptor: a file swapped for a
+        # FIFO after the caller's stat cannot hang the scan.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        with os.fdopen(fd, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
             if size == 0:
                 return cls(b"")

@@ -51,29 +51,11 @@ class FileScanner:
 
     def __call__(self, item: tuple[str, str]) -> FileResult:
         path, display = item
-        if self._checks is None:
-            self._checks = _checks_by_kind(self.check_classes)
-        policy = load_policy(self.settings.allow_globals, self.settings.deny_globals)
-        ctx = ScanContext(
-            self.settings, policy, self._checks, time.monotonic() + self.settings.timeout_seconds
-        )
+        ctx = self._context()
         location = Location(display)
         result = FileResult()
         try:
-            size = os.stat(path).st_size
-            if size > self.settings.max_file_size:
-                facts = ArtefactReport(location, "unknown", size)
-                facts.add(
-                    "limit",
-                    f"file is larger than max_file_size ({self.settings.max_file_size})",
-                    location,
-                    limit="max_file_size",
-                )
-                ctx.add_artefact(location, "unknown", size)
-                ctx.judge(facts)
-            else:
-                with Blob.from_file(path) as blob:
-                    analyse_blob(blob, location, ctx)
+            self._analyse(path, location, ctx)
         except OSError as exc:
             ctx.skip(location, "unknown", None, f"cannot read: {exc.strerror or exc}")
         except Exception as exc:  # an analyser bug must not take the scan down
@@ -87,26 +69,131 @@ class FileScanner:
                 )
         result.findings = ctx.findings
         result.artefacts = ctx.artefacts
+        result.errors[:0] = ctx.errors
         return result
 
+    def _context(self) -> ScanContext:
+        if self._checks is None:
+            self._checks = _checks_by_kind(self.check_classes)
+        policy = load_policy(self.settings.allow_globals, self.settings.deny_globals)
+        deadline = time.monotonic() + self.settings.timeout_seconds
+        return ScanContext(self.settings, policy, self._checks, deadline)
 
-def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, str]]:
-    """(path to open, path to display) of every file under ``paths``, sorted. Directory
-    links are not descended (no loops); file links are read, as loaders would."""
+    def _analyse(self, path: str, location: Location, ctx: ScanContext) -> None:
+        # stat before open: opening a FIFO (or a tty, a socket) blocks, possibly forever.
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            reason = f"not a regular file: {_file_kind(info.st_mode)}"
+            ctx.skip(location, "unknown", None, reason)
+        elif info.st_size > self.settings.max_file_size:
+            facts = ArtefactReport(location, "unknown", info.st_size)
+            facts.add(
+                "limit",
+                f"file is larger than max_file_size ({self.settings.max_file_size})",
+                location,
+                limit="max_file_size",
+            )
+            ctx.add_artefact(location, "unknown", info.st_size)
+            ctx.judge(facts)
+        else:
+            with Blob.from_file(path) as blob:
+                analyse_blob(blob, location, ctx)
+
+
+def _file_kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISFIFO, "fifo"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+        (stat.S_ISDIR, "directory"),
+    )
+    return next((name for test, name in kinds if test(mode)), "special file")
+
+
+# What ``walk`` yields: (path to open, path to display) of a file to analyse, or an
+# artefact that is only listed (a directory link that is not followed, an unreadable
+# directory).
+WalkItem = tuple[str, str] | Artefact
+
+
+def walk(paths: Iterable[str | os.PathLike[str]]) -> Iterator[WalkItem]:
+    """Every file under ``paths``, sorted, depth first. Links are followed, as loaders
+    would; a directory already visited under this root is not entered again (that would
+    loop, or multiply the work) but listed with the reason."""
     for raw in paths:
         root = Path(raw)
         try:
-            info = root.lstat()
+            info = root.stat()
         except OSError as exc:
             raise InputError(f"cannot read {raw}: {exc.strerror}", hint="check the path") from None
         if stat.S_ISDIR(info.st_mode):
-            for current, dirs, files in os.walk(root):
-                dirs.sort()
-                for name in sorted(files):
-                    full = Path(current) / name
-                    yield str(full), str(full)
+            yield from _walk_directory(str(root))
         else:
             yield str(root), str(root)
+
+
+def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, str]]:
+    """(path to open, path to display) of every file ``walk`` finds."""
+    for item in walk(paths):
+        if isinstance(item, tuple):
+            yield item
+
+
+def _walk_directory(root: str) -> Iterator[WalkItem]:
+    visited = {os.path.realpath(root): root}  # real path -> how it was first reached
+    stack = [root]  # an explicit stack: a deep tree must not hit the recursion limit
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            reason = f"cannot read directory: {exc.strerror or exc}"
+            yield _listed(current, ArtefactStatus.SKIPPED, reason)
+            continue
+        subdirs = []
+        for entry in entries:
+            if _is_directory(entry):
+                subdirs.append(entry)
+            else:
+                yield entry.path, entry.path
+        here = os.path.realpath(current)
+        entered = set()
+        # Real directories claim their content before links to them do, so that files
+        # are shown under their own names where both are in one directory.
+        for entry in sorted(subdirs, key=lambda e: (e.is_symlink(), e.name)):
+            real = os.path.realpath(entry.path)
+            if _contains(real, here):
+                # A link to this directory or one above it (``..``, ``/``): a loop, and
+                # unusual enough in a model directory to be worth a look (exit code 3).
+                reason = f"directory link loop: leads back to {real}, which contains it"
+                yield _listed(entry.path, ArtefactStatus.SKIPPED, reason)
+            elif real in visited:
+                # Another way into a directory scanned in full under its first name:
+                # nothing is missed, so this is no reason to fail the scan.
+                reason = f"same directory as {visited[real]}, whose files are listed there"
+                yield _listed(entry.path, ArtefactStatus.ANALYSED, reason)
+            else:
+                visited[real] = entry.path
+                entered.add(entry.path)
+        stack.extend(e.path for e in reversed(subdirs) if e.path in entered)
+
+
+def _is_directory(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=True)
+    except OSError:  # e.g. a link into an unreadable place: opening it reports why
+        return False
+
+
+def _contains(outer: str, inner: str) -> bool:
+    """Whether the real directory ``outer`` is ``inner`` or one of its ancestors."""
+    return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
+
+
+def _listed(path: str, status: ArtefactStatus, reason: str) -> Artefact:
+    return Artefact(Location(path), "directory", None, status, reason)
 
 
 def scan(
@@ -120,7 +207,8 @@ def scan(
     settings = settings or Settings()
     registry = registry or default_registry()
     targets = [str(p) for p in paths]
-    files = list(iter_files(targets))
+    items = list(walk(targets))
+    files = [item for item in items if isinstance(item, tuple)]
     run = Run("scan", targets, __version__, settings.to_dict())
     scanner = FileScanner(settings, registry.enabled())
     executor = make_executor(settings.workers if len(files) > 1 else 1)
@@ -133,5 +221,9 @@ def scan(
                 progress(display)
     finally:
         executor.close()
+    run.artefacts.extend(item for item in items if isinstance(item, Artefact))
+    if targets and not run.artefacts:
+        # Analysing nothing is not a clean result: an empty directory, or a wrong path.
+        run.errors.append(f"nothing to scan: no files found in {', '.join(targets)}")
     run.finish()
     return run
