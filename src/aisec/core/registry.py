@@ -12,10 +12,10 @@ import importlib.util
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from aisec.core.check import Check, metadata_problems
+from aisec.core.entry_points import EntryPoint, entry_points
 
 GROUP = "aisec.checks"
 
