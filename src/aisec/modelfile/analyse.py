@@ -6,7 +6,6 @@ and containers are descended to ``max_archive_depth``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 
@@ -23,6 +22,7 @@ from aisec.modelfile.context import ScanContext
 from aisec.modelfile.formats.numpy_file import MAGIC as NPY_MAGIC
 from aisec.modelfile.formats.numpy_file import analyse_npy
 from aisec.modelfile.formats.pickle_stream import analyse_pickle_file
+from aisec.modelfile.formats.safetensors import analyse_safetensors
 from aisec.modelfile.formats.torch_legacy import analyse_legacy_tar_member
 from aisec.modelfile.formats.torchscript import CODE_MEMBER, scan_code
 from aisec.modelfile.reports import ArtefactReport, ContainerReport
@@ -100,14 +100,18 @@ def candidates(blob: Blob) -> Iterator[Handler]:
         yield _compressed
     if head.startswith(NPY_MAGIC):
         yield _npy
-    if head[0] == 0x80 and len(head) > 1 and head[1] < 16:  # PROTO, incl. future ones
+    # A safetensors header length can start with the bytes of a PROTO opcode (0x0380 is
+    # 80 03 ...): such a file is tried as safetensors first and as a pickle only
+    # tentatively, so a real safetensors file is never reported as a broken pickle.
+    safetensors = _is_safetensors(head, len(blob))
+    if safetensors:
+        yield _safetensors
+    elif head[0] == 0x80 and len(head) > 1 and head[1] < 16:  # PROTO, incl. future ones
         yield _pickle
     if is_tar(head):
         yield _tar
     if codec is not None and codec not in STRONG_CODECS:
         yield _weak_compressed
-    if _is_safetensors(head, len(blob)):
-        yield _safetensors
     yield _maybe_pickle
 
 
@@ -161,19 +165,7 @@ def _npy(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
 
 
 def _safetensors(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
-    """Recognised as data when its header is a JSON object; full structural validation
-    belongs to the safetensors handler."""
-    size = int.from_bytes(blob.head(8), "little")
-    if size > 100 * 1024 * 1024:
-        return False
-    try:
-        header = json.loads(blob.read(8, size))
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return False
-    if not isinstance(header, dict):
-        return False
-    ctx.add_artefact(location, "safetensors", len(blob))
-    return True
+    return analyse_safetensors(blob, location, ctx)
 
 
 def _compressed(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
@@ -330,5 +322,5 @@ def _sevenzip(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> b
     return _container(blob, location, ctx, depth, "7z", lambda b, r: iter_7z(b, r, ctx.settings))
 
 
-POLYGLOT_CANDIDATES = frozenset({_zip, _sevenzip, _tar, _npy, _pickle, _maybe_pickle})
+POLYGLOT_CANDIDATES = frozenset({_zip, _sevenzip, _tar, _npy, _pickle, _maybe_pickle, _safetensors})
 FAMILY = {_pickle: "pickle", _maybe_pickle: "pickle"}
