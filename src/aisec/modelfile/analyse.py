@@ -19,6 +19,8 @@ from aisec.modelfile.containers.tar import is_tar, iter_tar
 from aisec.modelfile.containers.zip import is_zip, iter_zip
 from aisec.modelfile.containers.zip import member_names as zip_member_names
 from aisec.modelfile.context import ScanContext
+from aisec.modelfile.formats.gguf import MAGIC as GGUF_MAGIC
+from aisec.modelfile.formats.gguf import analyse_gguf
 from aisec.modelfile.formats.numpy_file import MAGIC as NPY_MAGIC
 from aisec.modelfile.formats.numpy_file import analyse_npy
 from aisec.modelfile.formats.pickle_stream import analyse_pickle_file
@@ -100,6 +102,8 @@ def candidates(blob: Blob) -> Iterator[Handler]:
         yield _compressed
     if head.startswith(NPY_MAGIC):
         yield _npy
+    if head.startswith(GGUF_MAGIC):
+        yield _gguf
     # A safetensors header length can start with the bytes of a PROTO opcode (0x0380 is
     # 80 03 ...): such a file is tried as safetensors first and as a pickle only
     # tentatively, so a real safetensors file is never reported as a broken pickle.
@@ -162,6 +166,10 @@ def _maybe_pickle(blob: Blob, location: Location, ctx: ScanContext, depth: int) 
 
 def _npy(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
     return analyse_npy(blob, location, ctx)
+
+
+def _gguf(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
+    return analyse_gguf(blob, location, ctx)
 
 
 def _safetensors(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
