@@ -23,6 +23,7 @@ from aisec.modelfile.formats.gguf import MAGIC as GGUF_MAGIC
 from aisec.modelfile.formats.gguf import analyse_gguf
 from aisec.modelfile.formats.numpy_file import MAGIC as NPY_MAGIC
 from aisec.modelfile.formats.numpy_file import analyse_npy
+from aisec.modelfile.formats.onnx_model import analyse_onnx, looks_like_onnx
 from aisec.modelfile.formats.pickle_stream import analyse_pickle_file
 from aisec.modelfile.formats.safetensors import analyse_safetensors
 from aisec.modelfile.formats.torch_legacy import analyse_legacy_tar_member
@@ -116,6 +117,8 @@ def candidates(blob: Blob) -> Iterator[Handler]:
         yield _tar
     if codec is not None and codec not in STRONG_CODECS:
         yield _weak_compressed
+    if looks_like_onnx(head):
+        yield _onnx
     yield _maybe_pickle
 
 
@@ -166,6 +169,10 @@ def _maybe_pickle(blob: Blob, location: Location, ctx: ScanContext, depth: int) 
 
 def _npy(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
     return analyse_npy(blob, location, ctx)
+
+
+def _onnx(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
+    return analyse_onnx(blob, location, ctx)
 
 
 def _gguf(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
