@@ -154,3 +154,18 @@ def test_torchscript_archives_still_skip_their_tensor_storages(tmp_path):
     run = scan([path])
     assert run.exit_code(Severity.HIGH) == 0
     assert not [a for a in run.artefacts if "data/0" in "/".join(a.location.member)]
+
+
+@pytest.mark.parametrize(
+    ("data", "fmt"),
+    [(b"\x1c\x00\x00\x00TFL3" + bytes(40), "tflite"), (b"CBM1" + bytes(40), "catboost")],
+)
+def test_data_only_formats_are_analysed_with_their_type(scan_bytes, data, fmt):
+    run = scan_bytes(data, "model.bin")
+    assert [a.format for a in run.artefacts] == [fmt]
+    assert run.exit_code(Severity.HIGH) == 0
+
+
+def test_hdf5_is_not_waved_through_as_data(scan_bytes):
+    run = scan_bytes(b"\x89HDF\r\n\x1a\n" + bytes(64), "model.h5")
+    assert run.exit_code(Severity.HIGH) == 3  # skipped until the Keras/h5 analyser exists

@@ -78,6 +78,10 @@ def analyse_blob(blob: Blob, location: Location, ctx: ScanContext, depth: int = 
     if claimed:
         return
     head = blob.head(8192)
+    data_format = data_only_format(head)
+    if data_format is not None:
+        ctx.add_artefact(location, data_format, len(blob))
+        return
     if _is_text(head):
         ctx.add_artefact(location, "text", len(blob))
         return
@@ -127,6 +131,26 @@ def candidates(blob: Blob) -> Iterator[Handler]:
 # headers are attacker-chosen bytes at offset 0.
 POLYGLOT_CANDIDATES: frozenset[Handler]  # set once the handlers below exist
 FAMILY: dict[Handler, str]
+
+
+# Binary formats that hold only numbers and structure for their loaders (no code, no
+# deserialisation of objects): recognised so that they are reported as analysed, with
+# their type, rather than as unknown. HDF5 is not among them: Keras .h5 files can carry
+# Lambda layers, which need their own analysis.
+DATA_ONLY_MAGICS: tuple[tuple[int, bytes, str], ...] = (
+    (4, b"TFL3", "tflite"),
+    (0, b"CBM1", "catboost"),
+    (0, b"\x89PNG\r\n\x1a\n", "png"),
+    (0, b"\xff\xd8\xff", "jpeg"),
+    (0, b"%PDF-", "pdf"),
+)
+
+
+def data_only_format(head: bytes) -> str | None:
+    for offset, magic, name in DATA_ONLY_MAGICS:
+        if head[offset : offset + len(magic)] == magic:
+            return name
+    return None
 
 
 def _is_text(head: bytes) -> bool:
