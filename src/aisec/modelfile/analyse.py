@@ -19,6 +19,12 @@ from aisec.modelfile.containers.tar import is_tar, iter_tar
 from aisec.modelfile.containers.zip import is_zip, iter_zip
 from aisec.modelfile.containers.zip import member_names as zip_member_names
 from aisec.modelfile.context import ScanContext
+from aisec.modelfile.formats.data_only import (
+    is_coreml,
+    is_xgboost_ubjson,
+    magic_format,
+    text_format,
+)
 from aisec.modelfile.formats.gguf import MAGIC as GGUF_MAGIC
 from aisec.modelfile.formats.gguf import analyse_gguf
 from aisec.modelfile.formats.numpy_file import MAGIC as NPY_MAGIC
@@ -33,6 +39,7 @@ from aisec.modelfile.reports import ArtefactReport, ContainerReport
 Handler = Callable[[Blob, Location, ScanContext, int], bool]
 STORAGE_MEMBER = re.compile(r"(^|/)data/\d+$")
 STRONG_CODECS = ("gzip", "bz2", "xz", "lz4")
+MAX_PROTOBUF = 2 * 1024 * 1024 * 1024  # protobuf's own cap on a message
 
 
 def analyse_blob(blob: Blob, location: Location, ctx: ScanContext, depth: int = 0) -> None:
@@ -78,7 +85,7 @@ def analyse_blob(blob: Blob, location: Location, ctx: ScanContext, depth: int = 
     if claimed:
         return
     head = blob.head(8192)
-    data_format = data_only_format(head)
+    data_format = data_only_format(blob, head)
     if data_format is not None:
         ctx.add_artefact(location, data_format, len(blob))
         return
@@ -133,24 +140,15 @@ POLYGLOT_CANDIDATES: frozenset[Handler]  # set once the handlers below exist
 FAMILY: dict[Handler, str]
 
 
-# Binary formats that hold only numbers and structure for their loaders (no code, no
-# deserialisation of objects): recognised so that they are reported as analysed, with
-# their type, rather than as unknown. HDF5 is not among them: Keras .h5 files can carry
-# Lambda layers, which need their own analysis.
-DATA_ONLY_MAGICS: tuple[tuple[int, bytes, str], ...] = (
-    (4, b"TFL3", "tflite"),
-    (0, b"CBM1", "catboost"),
-    (0, b"\x89PNG\r\n\x1a\n", "png"),
-    (0, b"\xff\xd8\xff", "jpeg"),
-    (0, b"%PDF-", "pdf"),
-)
-
-
-def data_only_format(head: bytes) -> str | None:
-    for offset, magic, name in DATA_ONLY_MAGICS:
-        if head[offset : offset + len(magic)] == magic:
-            return name
-    return None
+def data_only_format(blob: Blob, head: bytes) -> str | None:
+    """The type of a recognised data-only model file (see formats/data_only.py)."""
+    found = magic_format(head) or (text_format(head) if _is_text(head) else None)
+    if found is None and is_xgboost_ubjson(head):
+        found = "xgboost-ubjson"
+    if found is None and head[:1] == b"\x08" and len(blob) <= MAX_PROTOBUF:
+        with memoryview(blob.data) as whole, whole[blob.start : blob.end] as view:
+            found = "coreml" if is_coreml(view) else None
+    return found
 
 
 def _is_text(head: bytes) -> bool:

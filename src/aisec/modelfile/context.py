@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,6 +73,10 @@ class ScanContext:
     artefacts: list[Artefact] = field(default_factory=list)
     # Checks that raised: "<where>: check <id> failed: <error>"; they make the run exit 3.
     errors: list[str] = field(default_factory=list)
+    # Files a model names as its own raw data (ONNX external data, checkpoint shards):
+    # absolute path -> format. Such a file has no signature of its own; when it is
+    # scanned too and nothing else recognises it, it is data of that format.
+    data_files: dict[str, str] = field(default_factory=dict)
 
     def judge(self, subject: Any) -> list[Finding]:
         """Run every check registered for the subject's kind and keep the findings,
@@ -105,6 +110,9 @@ class ScanContext:
         artefact = Artefact(Location(location.path, location.member), fmt, size)
         self.artefacts.append(artefact)
         return artefact
+
+    def claim_data_file(self, path: str, fmt: str) -> None:
+        self.data_files.setdefault(os.path.realpath(path), fmt)
 
     def skip(self, location: Location, fmt: str, size: int | None, reason: str) -> None:
         where = Location(location.path, location.member)

@@ -30,6 +30,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     artefacts: list[Artefact] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    data_files: dict[str, str] = field(default_factory=dict)
 
 
 def _checks_by_kind(classes: Iterable[type[Check[Any]]]) -> dict[str, list[Check[Any]]]:
@@ -70,6 +71,7 @@ class FileScanner:
         result.findings = ctx.findings
         result.artefacts = ctx.artefacts
         result.errors[:0] = ctx.errors
+        result.data_files = ctx.data_files
         return result
 
     def _context(self) -> ScanContext:
@@ -192,6 +194,21 @@ def _contains(outer: str, inner: str) -> bool:
     return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
 
 
+def _recognise_data_files(artefacts: list[Artefact], data_files: dict[str, str]) -> None:
+    """Unrecognised files that a scanned model names as its raw data are that data."""
+    if not data_files:
+        return
+    for artefact in artefacts:
+        if (
+            artefact.status is ArtefactStatus.SKIPPED
+            and artefact.format == "unknown"
+            and not artefact.location.member
+        ):
+            fmt = data_files.get(os.path.realpath(artefact.location.path))
+            if fmt is not None:
+                artefact.status, artefact.format, artefact.reason = ArtefactStatus.ANALYSED, fmt, ""
+
+
 def _listed(path: str, status: ArtefactStatus, reason: str) -> Artefact:
     return Artefact(Location(path), "directory", None, status, reason)
 
@@ -212,15 +229,18 @@ def scan(
     run = Run("scan", targets, __version__, settings.to_dict())
     scanner = FileScanner(settings, registry.enabled())
     executor = make_executor(settings.workers if len(files) > 1 else 1)
+    data_files: dict[str, str] = {}
     try:
         for (_, display), result in zip(files, executor.map(scanner, files), strict=True):
             run.findings.extend(result.findings)
             run.artefacts.extend(result.artefacts)
             run.errors.extend(result.errors)
+            data_files.update(result.data_files)
             if progress is not None:
                 progress(display)
     finally:
         executor.close()
+    _recognise_data_files(run.artefacts, data_files)
     run.artefacts.extend(item for item in items if isinstance(item, Artefact))
     if targets and not run.artefacts:
         # Analysing nothing is not a clean result: an empty directory, or a wrong path.

@@ -12,6 +12,7 @@ an anomaly instead of refusing the file.
 
 from __future__ import annotations
 
+import stat
 import struct
 import zlib
 from collections.abc import Iterable, Iterator
@@ -38,6 +39,7 @@ _CENTRAL = b"PK\x01\x02"
 _LOCAL = b"PK\x03\x04"
 _EOCD_SIZE, _LOCATOR_SIZE, _EOCD64_SIZE, _CENTRAL_SIZE, _LOCAL_SIZE = 22, 20, 56, 46, 30
 _MAX_COMMENT = 0xFFFF
+_UNIX_HOST = 3  # high byte of "version made by": the external attributes hold st_mode
 _MAX32 = 0xFFFFFFFF
 # A 200 MB checkpoint is mostly stored tensor data: checking its CRC would read all of it
 # for nothing, since the loader does not check it either.
@@ -79,6 +81,7 @@ class _Entry:
     compressed: int
     size: int
     header: int  # local header offset in the blob, shift applied
+    mode: int = 0  # Unix file mode, when the archive was made on Unix
 
 
 # -- finding the central directory ---------------------------------------------------------
@@ -176,14 +179,15 @@ def _central_entry(blob: Blob, pos: int, shift: int) -> tuple[_Entry, int] | Non
     flags, method, _time, _date, crc, compressed, size, name_len, extra_len, comment_len = (
         struct.unpack_from("<4H3I3H", fixed, 8)
     )
-    (header,) = struct.unpack_from("<I", fixed, 42)
+    (attributes, header) = struct.unpack_from("<II", fixed, 38)
+    mode = attributes >> 16 if fixed[5] == _UNIX_HOST else 0
     raw_name = blob.read(pos + _CENTRAL_SIZE, name_len)
     extra = blob.read(pos + _CENTRAL_SIZE + name_len, extra_len)
     if len(raw_name) < name_len or len(extra) < extra_len:
         return None
     size, compressed, header = _zip64_extra(extra, size, compressed, header)
     entry = _Entry(
-        _decode_name(raw_name), raw_name, flags, method, crc, compressed, size, header + shift
+        _decode_name(raw_name), raw_name, flags, method, crc, compressed, size, header + shift, mode
     )
     return entry, pos + _CENTRAL_SIZE + name_len + extra_len + comment_len
 
@@ -242,6 +246,15 @@ class _Reader:
 
     def member(self, entry: _Entry) -> Member | None:
         self._check_name(entry)
+        if stat.S_ISLNK(entry.mode):
+            # unzip, bsdtar and libarchive-based extractors create the link; what it
+            # points at is then read or overwritten through it
+            where = member_location(self.report, entry.name, entry.header)
+            self.report.add(
+                "link-member", "symbolic link (not followed)", where, type="symbolic link"
+            )
+            self.report.members += 1
+            return None
         if entry.raw_name.endswith(b"/") and entry.size == 0 and entry.compressed == 0:
             return None  # a directory: nothing to analyse
         start = self._locate(entry)

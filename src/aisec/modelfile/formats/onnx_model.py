@@ -16,6 +16,8 @@ from pathlib import PurePosixPath, PureWindowsPath
 from aisec.core.finding import Location
 from aisec.modelfile.blob import Blob
 from aisec.modelfile.context import ScanContext
+from aisec.modelfile.formats.onnx_tensors import MAX_TENSORS, TensorFacts, read_tensor
+from aisec.modelfile.formats.onnx_tensors import tensor_problems as tensor_size_problems
 from aisec.modelfile.formats.protobuf import LENGTH, VARINT, Buffer, ProtobufError, fields
 from aisec.modelfile.reports import ArtefactReport
 
@@ -31,6 +33,7 @@ MAX_LOCATIONS = 10_000
 class OnnxFacts:
     locations: list[str] = field(default_factory=list)
     domains: set[str] = field(default_factory=set)
+    tensors: list[TensorFacts] = field(default_factory=list)
 
 
 def _text(value: Buffer) -> str:
@@ -43,16 +46,12 @@ def looks_like_onnx(head: bytes) -> bool:
 
 
 def _tensor(data: Buffer, facts: OnnxFacts) -> None:
-    for number, wire, value in fields(data):
-        if number == 13 and wire == LENGTH and isinstance(value, Buffer):  # external_data
-            key = location = None
-            for n, w, v in fields(value):
-                if n == 1 and w == LENGTH and isinstance(v, Buffer):
-                    key = _text(v)
-                elif n == 2 and w == LENGTH and isinstance(v, Buffer):
-                    location = _text(v)
-            if key == "location" and location is not None and len(facts.locations) < MAX_LOCATIONS:
-                facts.locations.append(location)
+    tensor = read_tensor(data)
+    location = tensor.external.get("location")
+    if location is not None and len(facts.locations) < MAX_LOCATIONS:
+        facts.locations.append(location)
+    if len(facts.tensors) < MAX_TENSORS:
+        facts.tensors.append(tensor)
 
 
 def _graph(data: Buffer, facts: OnnxFacts, depth: int) -> None:
@@ -152,6 +151,12 @@ def analyse_onnx(blob: Blob, location: Location, ctx: ScanContext) -> bool:
         if problem:
             detail = f"external data {where!r}: {problem}"
             report.add("external-data-escape", detail, location, location_=where)
+        elif on_disk is not None:
+            ctx.claim_data_file(os.path.join(os.path.dirname(on_disk), where), "onnx-external-data")
+    model_dir = os.path.dirname(os.path.abspath(on_disk)) if on_disk else None
+    for tensor in facts.tensors:
+        for kind, detail in tensor_size_problems(tensor, model_dir):
+            report.add(kind, detail, location, tensor=tensor.name)
     for domain in sorted(facts.domains - STANDARD_DOMAINS):
         detail = f"operators from custom domain {domain!r}"
         report.add("custom-op-domain", detail, location, domain=domain)

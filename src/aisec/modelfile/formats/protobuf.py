@@ -54,3 +54,11 @@ def fields(data: Buffer) -> Iterator[tuple[int, int, int | Buffer]]:
             pos += width
         else:
             raise ProtobufError(f"unsupported wire type {wire}")
+
+
+def varints(data: Buffer) -> Iterator[int]:
+    """The values of a packed repeated varint field."""
+    pos = 0
+    while pos < len(data):
+        value, pos = _varint(data, pos)
+        yield value
