@@ -214,3 +214,22 @@ def test_coreml_model_specifications(tmp_path):
     path = tmp_path / "model.mlmodel"
     path.write_bytes(spec.SerializeToString())
     assert_clean(scan([path]), ["coreml"])
+
+
+@pytest.mark.parametrize("model_type", ["unigram", "bpe", "word", "char"])
+def test_sentencepiece_tokenizer_models(tmp_path, model_type):
+    spm = pytest.importorskip("sentencepiece")
+    words = ["model", "security", "scan", "tensor", "graph", "layer", "token", "weights"]
+    lines = [" ".join(words[(i * 7 + j) % len(words)] for j in range(10)) for i in range(200)]
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("\n".join(lines))
+    spm.SentencePieceTrainer.train(
+        input=str(corpus),
+        model_prefix=str(tmp_path / "tokenizer"),
+        vocab_size=24,
+        model_type=model_type,
+        hard_vocab_limit=False,
+        minloglevel=2,
+    )
+    corpus.unlink()
+    assert_clean(scan([tmp_path / "tokenizer.model"]), ["sentencepiece"])

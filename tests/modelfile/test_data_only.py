@@ -7,7 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aisec.core.run import ArtefactStatus
-from aisec.modelfile.formats.data_only import is_coreml, is_xgboost_ubjson, text_format
+from aisec.modelfile.formats.data_only import (
+    is_coreml,
+    is_sentencepiece,
+    is_xgboost_ubjson,
+    text_format,
+)
 
 
 def ubjson_key(key: bytes, marker: bytes = b"L") -> bytes:
@@ -114,3 +119,18 @@ def test_scanning_mutated_data_files_never_raises(tmp_path_factory, prefix, tail
     path.write_bytes(prefix + tail)
     run = scan([path])
     assert run.errors == []
+
+
+def test_sentencepiece_needs_pieces_of_text_score_and_type():
+    piece = b"\x0a\x03abc\x15\x00\x00\x80\x3f\x18\x01"  # "abc", score 1.0, type 1
+    assert is_sentencepiece(b"\x0a" + bytes([len(piece)]) + piece)
+    node = b"\x0a\x01n\x12\x05Const"  # a TensorFlow NodeDef: name and op, both text
+    assert not is_sentencepiece(b"\x0a" + bytes([len(node)]) + node)
+    assert not is_sentencepiece(b"\x12\x00")  # a trainer spec but no pieces
+    assert not is_sentencepiece(b"\x0a" + bytes([len(piece)]) + piece[:-1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=256))
+def test_sentencepiece_recogniser_never_raises(data):
+    is_sentencepiece(data)

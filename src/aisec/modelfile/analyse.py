@@ -21,6 +21,7 @@ from aisec.modelfile.containers.zip import member_names as zip_member_names
 from aisec.modelfile.context import ScanContext
 from aisec.modelfile.formats.data_only import (
     is_coreml,
+    is_sentencepiece,
     is_xgboost_ubjson,
     magic_format,
     text_format,
@@ -145,9 +146,12 @@ def data_only_format(blob: Blob, head: bytes) -> str | None:
     found = magic_format(head) or (text_format(head) if _is_text(head) else None)
     if found is None and is_xgboost_ubjson(head):
         found = "xgboost-ubjson"
-    if found is None and head[:1] == b"\x08" and len(blob) <= MAX_PROTOBUF:
+    if found is None and head[:1] in (b"\x08", b"\x0a") and len(blob) <= MAX_PROTOBUF:
         with memoryview(blob.data) as whole, whole[blob.start : blob.end] as view:
-            found = "coreml" if is_coreml(view) else None
+            if is_coreml(view):
+                found = "coreml"
+            elif is_sentencepiece(view):
+                found = "sentencepiece"
     return found
 
 

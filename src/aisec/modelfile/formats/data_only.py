@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import re
 
-from aisec.modelfile.formats.protobuf import LENGTH, VARINT, Buffer, ProtobufError, fields
+from aisec.modelfile.formats.protobuf import (
+    FIXED32,
+    LENGTH,
+    VARINT,
+    Buffer,
+    ProtobufError,
+    fields,
+)
 
 # (offset, magic, format) of binary formats with a signature.
 MAGICS: tuple[tuple[int, bytes, str], ...] = (
@@ -37,6 +44,13 @@ XGBOOST_KEYS = (b"learner", b"version")
 # itself in a oneof whose field numbers start at 200.
 COREML_FIRST_TYPE_FIELD = 200
 COREML_MAX_SPEC_VERSION = 64
+
+# SentencePiece's ModelProto (tokenizer.model): pieces (1), trainer (2), normalizer (3),
+# self-test data (4), denormalizer (5); each piece is text (1), score (2, float) and
+# type (3, enum). The first pieces are checked field by field.
+SENTENCEPIECE_FIELDS = frozenset({1, 2, 3, 4, 5})
+PIECE_WIRE_TYPES = {1: LENGTH, 2: FIXED32, 3: VARINT}
+PIECES_CHECKED = 64
 
 
 def magic_format(head: bytes) -> str | None:
@@ -84,3 +98,30 @@ def is_coreml(data: Buffer) -> bool:
     except ProtobufError:
         return False
     return version == 1 and description == 1 and types == 1
+
+
+def is_sentencepiece(data: Buffer) -> bool:
+    """A serialised SentencePiece ``ModelProto``, as tokenizers ship it."""
+    pieces = 0
+    try:
+        for number, wire, value in fields(data):
+            if number not in SENTENCEPIECE_FIELDS or wire != LENGTH:
+                return False
+            if number == 1:
+                pieces += 1
+                if pieces <= PIECES_CHECKED and not _is_piece(value):
+                    return False
+    except ProtobufError:
+        return False
+    return pieces > 0
+
+
+def _is_piece(value: int | Buffer) -> bool:
+    if isinstance(value, int):
+        return False
+    seen = False
+    for number, wire, _ in fields(value):
+        if PIECE_WIRE_TYPES.get(number) != wire:
+            return False
+        seen = seen or number == 1
+    return seen
