@@ -134,3 +134,33 @@ def test_sentencepiece_needs_pieces_of_text_score_and_type():
 @given(st.binary(max_size=256))
 def test_sentencepiece_recogniser_never_raises(data):
     is_sentencepiece(data)
+
+
+OPENVINO_IR = b"""<?xml version="1.0"?>
+<net name="onnx_Frontend_IR" version="11">
+\t<layers>
+\t\t<layer id="0" name="x" type="Parameter" version="opset1">
+\t\t\t<data shape="1,4" element_type="f32" />
+\t\t</layer>
+\t\t<layer id="1" name="w" type="Const" version="opset1">
+\t\t\t<data element_type="f16" shape="4, 3" offset="0" size="24" />
+\t\t</layer>
+\t</layers>
+</net>
+"""
+
+
+def test_openvino_ir_and_the_weights_it_names(tmp_path):
+    from aisec.modelfile.scanner import scan
+
+    (tmp_path / "model.xml").write_bytes(OPENVINO_IR)
+    (tmp_path / "model.bin").write_bytes(bytes(range(24)))
+    run = scan([tmp_path])
+    formats = sorted((a.format, a.status) for a in run.artefacts)
+    assert formats == [
+        ("openvino", ArtefactStatus.ANALYSED),
+        ("openvino-weights", ArtefactStatus.ANALYSED),
+    ]
+    # without the IR beside it the weights file is just unknown bytes
+    alone = scan([tmp_path / "model.bin"])
+    assert [a.status for a in alone.artefacts] == [ArtefactStatus.SKIPPED]

@@ -6,6 +6,7 @@ and containers are descended to ``max_archive_depth``.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 
@@ -89,6 +90,9 @@ def analyse_blob(blob: Blob, location: Location, ctx: ScanContext, depth: int = 
     data_format = data_only_format(blob, head)
     if data_format is not None:
         ctx.add_artefact(location, data_format, len(blob))
+        if data_format == "openvino" and not location.member:
+            # the IR's weights are raw bytes in the .bin of the same name
+            ctx.claim_data_file(os.path.splitext(location.path)[0] + ".bin", "openvino-weights")
         return
     if _is_text(head):
         ctx.add_artefact(location, "text", len(blob))

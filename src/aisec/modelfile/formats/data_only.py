@@ -34,6 +34,14 @@ TEXT_FORMATS: tuple[tuple[re.Pattern[bytes], str], ...] = (
     (re.compile(rb"\Abooster\[0\]:\r?\n"), "xgboost-dump"),
     (re.compile(rb"\Atree\r?\nversion=v\d+\r?\n"), "lightgbm"),
     (re.compile(rb'\A\s*\{\s*"name"\s*:\s*"tree"\s*,\s*"version"\s*:\s*"v\d+"'), "lightgbm-json"),
+    # OpenVINO IR: the graph as XML, whose weights are a .bin of the same name
+    (
+        re.compile(
+            rb"\A(\xef\xbb\xbf)?\s*(<\?xml[^>]{0,200}\?>\s*)?"
+            rb'<net\s[^>]{0,500}version="\d+"'
+        ),
+        "openvino",
+    ),
 )
 
 # UBJSON length markers (int8, uint8, int16, int32, int64) that can precede an object key.
