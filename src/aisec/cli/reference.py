@@ -34,6 +34,7 @@ def checks_markdown(registry: Registry | None = None) -> str:
             f"## {check.id}",
             "",
             f"**{check.title}** — severity *{check.severity.label}*"
+            + (f", *{check.strict_severity.label}* under strict" if check.strict_severity else "")
             + (", marks the artefact as not fully analysed" if check.marks_incomplete else ""),
             "",
             check.description,

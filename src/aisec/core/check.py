@@ -47,6 +47,9 @@ class Check(Generic[S]):
     # A finding of this check means the artefact was not fully analysed (fail closed:
     # the scan then cannot exit 0 for it).
     marks_incomplete: ClassVar[bool] = False
+    # The severity under ``strict`` (``--strict``), for checks whose findings mean "not on
+    # an allowlist" rather than "known dangerous"; None: ``strict`` leaves them alone.
+    strict_severity: ClassVar[Severity | None] = None
 
     def __init__(self) -> None:
         """Subclasses take keyword parameters and only store them."""
@@ -100,6 +103,9 @@ def metadata_problems(cls: type[Any]) -> list[str]:
     check_id = getattr(cls, "id", "")
     if isinstance(check_id, str) and not CHECK_ID.match(check_id):
         problems.append(f"id {check_id!r} is not dotted lower-case")
+    strict = getattr(cls, "strict_severity", None)
+    if strict is not None and not isinstance(strict, Severity):
+        problems.append("strict_severity must be a Severity or None")
     applies = getattr(cls, "applies_to", None)
     if not (isinstance(applies, tuple) and applies and all(isinstance(a, str) for a in applies)):
         problems.append("applies_to must be a non-empty tuple of subject kinds")

@@ -55,6 +55,24 @@ class Location:
         return out
 
 
+def fingerprint_path(path: str) -> str:
+    """``path`` as fingerprints see it: normalised, ``/``-separated, and relative to the
+    working directory when it is an absolute path inside it. ``models/a.pkl``,
+    ``./models/a.pkl`` and ``/ci/checkout-1/models/a.pkl`` scanned from ``/ci/checkout-1``
+    are one artefact; a path outside the working directory stays absolute."""
+    import os
+
+    if os.path.isabs(path):
+        try:
+            cwd = os.getcwd()
+            relative = os.path.relpath(path, cwd)
+        except (OSError, ValueError):  # a deleted working directory; another drive
+            relative = os.pardir
+        if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
+            path = relative
+    return os.path.normpath(path).replace(os.sep, "/") if path else path
+
+
 def _freeze(evidence: Mapping[str, Any] | None) -> dict[str, Any]:
     # A plain dict copy (not a proxy) so that findings pickle across worker processes.
     return dict(evidence or {})
@@ -92,12 +110,15 @@ class Finding:
 
         The fingerprint hashes the check, the artefact and member, and ``key`` (what the
         finding is about, e.g. the callable ``os.system``); it falls back to the offset,
-        so a finding keeps its identity across runs while the file keeps its content.
+        so a finding keeps its identity across runs while the file keeps its content. The
+        artefact's path enters as :func:`fingerprint_path` sees it, so that baselines and
+        suppressions written in one checkout hold in another.
         """
         import hashlib  # off the start-up path: only needed once there is a finding
 
         ident = key if key is not None else str(location.offset)
-        raw = "\x1f".join((check_id, location.path, "\x1e".join(location.member), ident))
+        path = fingerprint_path(location.path)
+        raw = "\x1f".join((check_id, path, "\x1e".join(location.member), ident))
         fingerprint = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         return cls(
             check_id=check_id,

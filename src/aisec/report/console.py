@@ -60,10 +60,20 @@ def _ordered(findings: list[Finding]) -> list[Finding]:
 
 
 def _print_findings(console: Console, run: Run) -> None:
-    if not run.findings:
-        console.print("No findings.")
-        return
-    console.print(_findings_table(run.findings))
+    # Suppressed and baseline findings are counted here and listed in the JSON and SARIF
+    # reports: the table is what needs attention.
+    findings = run.open_findings
+    if findings:
+        console.print(_findings_table(findings))
+    else:
+        console.print("No open findings." if run.findings else "No findings.")
+    not_counted = run.not_counted()
+    if any(not_counted.values()):
+        console.print(
+            f"Not counted: {not_counted['suppressed']} suppressed, "
+            f"{not_counted['baseline']} in the baseline "
+            "(listed with their reasons in the JSON and SARIF reports)."
+        )
 
 
 def _findings_table(findings: list[Finding]) -> Table:
@@ -131,7 +141,7 @@ def _verdict(run: Run, fail_on: Severity) -> Text:
     from rich.text import Text
 
     code = run.exit_code(fail_on)
-    at_or_above = sum(f.severity >= fail_on for f in run.findings)
+    at_or_above = sum(f.severity >= fail_on for f in run.open_findings)
     if code == 1:
         noun = "finding" if at_or_above == 1 else "findings"
         words = f"FAIL: {at_or_above} {noun} at or above {fail_on.label}"

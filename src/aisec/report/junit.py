@@ -2,7 +2,8 @@
 
 An artefact *fails* when it has findings at or above ``fail_on``, *errors* when it was only
 partly analysed, and is *skipped* when it was not analysed at all. Findings below the
-threshold are listed in ``system-out`` so they stay visible without failing the build.
+threshold are listed in ``system-out`` so they stay visible without failing the build; so
+are suppressed and baseline findings, with their reason, and they never fail a case.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class _Case:
     status: ArtefactStatus = ArtefactStatus.ANALYSED
     reason: str = ""
     findings: list[Finding] = field(default_factory=list)
+    # Suppressed or baseline findings, with the note that says so: listed, never failing.
+    excused: list[tuple[Finding, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -65,8 +68,16 @@ def _cases(run: Run) -> list[_Case]:
             owner = _Case(name=finding.location.path, classname="unlisted")
             cases.append(owner)
             by_location[(finding.location.path, ())] = owner
-        owner.findings.append(finding)
+        disposition = run.disposition(finding)
+        if disposition is None:
+            owner.findings.append(finding)
+        else:
+            owner.excused.append((finding, _excuse(disposition.status, disposition.justification)))
     return cases
+
+
+def _excuse(status: str, justification: str) -> str:
+    return f"{status}: {justification}" if status == "suppressed" else "in the baseline"
 
 
 def _case_for(artefact: Artefact) -> _Case:
@@ -89,8 +100,11 @@ def _owner(
     return None
 
 
-def _finding_line(finding: Finding, fail_on: Severity) -> str:
-    mark = "" if finding.severity >= fail_on else " (below threshold)"
+def _finding_line(finding: Finding, fail_on: Severity, excuse: str | None = None) -> str:
+    if excuse is not None:
+        mark = f" ({excuse})"
+    else:
+        mark = "" if finding.severity >= fail_on else " (below threshold)"
     text = f"[{finding.severity.label}{mark}] {finding.check_id} at "
     text += f"{finding.location.display()}: {finding.message}"
     return shorten(printable(text), _LINE_LIMIT)
@@ -105,8 +119,13 @@ def _failure(case: _Case, fail_on: Severity) -> ET.Element | None:
     message = f"{len(failing)} {noun} at or above {fail_on.label}; worst: {worst.title}"
     element = ET.Element("failure", {"type": _attr(worst.check_id), "message": _attr(message)})
     ordered = sorted(case.findings, key=lambda f: -f.severity)
-    element.text = _body("\n".join(_finding_line(f, fail_on) for f in ordered))
+    lines = [_finding_line(f, fail_on) for f in ordered] + _excused_lines(case, fail_on)
+    element.text = _body("\n".join(lines))
     return element
+
+
+def _excused_lines(case: _Case, fail_on: Severity) -> list[str]:
+    return [_finding_line(f, fail_on, excuse) for f, excuse in case.excused]
 
 
 def _testcase(case: _Case, fail_on: Severity, counts: _Counts) -> ET.Element:
@@ -126,9 +145,10 @@ def _testcase(case: _Case, fail_on: Severity, counts: _Counts) -> ET.Element:
         element.append(failure)
         counts.failures += 1
     below = [f for f in case.findings if f.severity < fail_on]
-    if below and failure is None:
+    if (below or case.excused) and failure is None:
         out = ET.SubElement(element, "system-out")
-        out.text = _body("\n".join(_finding_line(f, fail_on) for f in below))
+        lines = [_finding_line(f, fail_on) for f in below] + _excused_lines(case, fail_on)
+        out.text = _body("\n".join(lines))
     return element
 
 

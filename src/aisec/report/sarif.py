@@ -12,6 +12,9 @@ Shape decisions (see docs/adr):
   can open) and names the member through ``artifactLocation.index``; the byte region is
   relative to the member's stream, and a logical location spells the path
   ``outer.zip!/a/b.pkl`` for readers that do not follow indices.
+* A suppressed or baseline finding is still a result, with one ``suppressions`` entry
+  (kind ``external``, status ``accepted``, the justification); when a baseline was used,
+  every result has a ``baselineState`` (``unchanged`` if listed, else ``new``).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from urllib.parse import quote
 
 from aisec.core.check import Check
 from aisec.core.finding import Finding, Location
-from aisec.core.run import Artefact, ArtefactStatus, Run
+from aisec.core.run import Artefact, ArtefactStatus, Disposition, Run
 from aisec.core.severity import Severity
 from aisec.report import safe_text
 from aisec.report.json_report import jsonable
@@ -279,6 +282,34 @@ def _location(location: Location, artifacts: _Artifacts) -> dict[str, Any]:
     return out
 
 
+def _suppression(disposition: Disposition) -> dict[str, Any]:
+    # "external": the decision lives in aisec.toml or a baseline file, not in the artefact.
+    properties: dict[str, Any] = {"aisecStatus": disposition.status}
+    properties["source"] = safe_text(disposition.source)
+    if disposition.expires is not None:
+        properties["expires"] = disposition.expires.isoformat()
+    if disposition.owner:
+        properties["owner"] = safe_text(disposition.owner)
+    return {
+        "kind": "external",
+        "status": "accepted",
+        "justification": safe_text(disposition.justification),
+        "properties": properties,
+    }
+
+
+def _triage(run: Run, finding: Finding, baseline_used: bool) -> dict[str, Any]:
+    """``suppressions`` and ``baselineState`` of a result, when they apply."""
+    out: dict[str, Any] = {}
+    disposition = run.disposition(finding)
+    if disposition is not None:
+        out["suppressions"] = [_suppression(disposition)]
+    if baseline_used:
+        known = disposition is not None and disposition.status == "baseline"
+        out["baselineState"] = "unchanged" if known else "new"
+    return out
+
+
 def _result(finding: Finding, rules: _Rules, artifacts: _Artifacts) -> dict[str, Any]:
     text = finding.message or finding.title or finding.check_id  # SARIF needs a message
     out: dict[str, Any] = {
@@ -325,6 +356,7 @@ def _notifications(run: Run, artifacts: _Artifacts) -> list[dict[str, Any]]:
             }
         )
     out.extend({"level": "error", "message": {"text": safe_text(e or "error")}} for e in run.errors)
+    out.extend({"level": "warning", "message": {"text": safe_text(w)}} for w in run.warnings)
     return out
 
 
@@ -372,7 +404,10 @@ def sarif_log(
     artifacts = _Artifacts(base)
     for artefact in run.artefacts:
         artifacts.describe(artefact)
-    results = [_result(f, table, artifacts) for f in run.findings]
+    baseline_used = bool(run.config.get("baseline")) or any(
+        d.status == "baseline" for d in run.dispositions.values()
+    )
+    results = [_result(f, table, artifacts) | _triage(run, f, baseline_used) for f in run.findings]
     invocation = _invocation(run, fail_on, artifacts)
     sarif_run: dict[str, Any] = {
         "tool": {"driver": _driver(run, table)},

@@ -8,6 +8,7 @@ class OnnxCustomDomain(AnomalyCheck):
     id = "modelfile.onnx.custom-op-domain"
     title = "ONNX model uses operators from a custom domain"
     severity = Severity.MEDIUM
+    strict_severity = Severity.HIGH
     applies_to = ("artefact",)
     refs = ("AML.T0010.003", "AML.T0011.000")
     description = (

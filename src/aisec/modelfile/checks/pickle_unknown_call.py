@@ -12,6 +12,7 @@ class UnknownCall(Check[PickleReport]):
     id = "modelfile.pickle.unknown-call"
     title = "Pickle calls a callable outside the allowlists"
     severity = Severity.MEDIUM
+    strict_severity = Severity.HIGH
     applies_to = ("pickle",)
     refs = ("AML.T0010.003", "ML06:2023", "CWE-502")
     description = (

@@ -12,6 +12,7 @@ class UnknownImport(Check[PickleReport]):
     id = "modelfile.pickle.unknown-import"
     title = "Pickle imports a name outside the allowlists"
     severity = Severity.LOW
+    strict_severity = Severity.HIGH
     applies_to = ("pickle",)
     refs = ("ML06:2023", "CWE-502")
     description = (

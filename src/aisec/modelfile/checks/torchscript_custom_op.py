@@ -8,6 +8,7 @@ class TorchScriptCustomOp(AnomalyCheck):
     id = "modelfile.torchscript.custom-op"
     title = "TorchScript code calls operators outside the standard set"
     severity = Severity.MEDIUM
+    strict_severity = Severity.HIGH
     applies_to = ("artefact",)
     refs = ("AML.T0010.003", "AML.T0011.000")
     description = (
