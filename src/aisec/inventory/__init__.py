@@ -1,0 +1,1 @@
+"""Inventory: know the AI assets an organisation runs, and sign and verify model artefacts."""

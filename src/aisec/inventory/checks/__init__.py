@@ -1,0 +1,1 @@
+"""Checks on what the inventory establishes about an artefact (signatures)."""
