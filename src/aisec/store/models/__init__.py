@@ -1,0 +1,36 @@
+"""SQLAlchemy models of the store; importing this module defines every table."""
+
+from __future__ import annotations
+
+from aisec.store.models.base import Base, UTCDateTime
+from aisec.store.models.inventory import (
+    AISystem,
+    Dataset,
+    Endpoint,
+    Model,
+    Vendor,
+    model_datasets,
+    system_datasets,
+    system_endpoints,
+    system_models,
+)
+from aisec.store.models.runs import TRIAGE_STATES, FindingRecord, RunFinding, ScanRun, Triage
+
+__all__ = [
+    "TRIAGE_STATES",
+    "AISystem",
+    "Base",
+    "Dataset",
+    "Endpoint",
+    "FindingRecord",
+    "Model",
+    "RunFinding",
+    "ScanRun",
+    "Triage",
+    "UTCDateTime",
+    "Vendor",
+    "model_datasets",
+    "system_datasets",
+    "system_endpoints",
+    "system_models",
+]

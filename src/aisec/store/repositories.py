@@ -1,0 +1,144 @@
+"""The interfaces capabilities reach the store through.
+
+Only plain records (:mod:`aisec.store.records`, :mod:`aisec.store.tracking`) and core types
+cross them, so a capability can be tested with a fake and never imports SQLAlchemy. The
+implementations over SQLAlchemy are :class:`SqlInventoryRepository`, :class:`SqlRunRepository`
+and :class:`SqlFindingRepository`, reached lazily from this module (or built by
+:func:`aisec.store.open_store`).
+"""
+
+from __future__ import annotations
+
+import builtins
+from datetime import date
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from aisec.store.records import Asset
+
+if TYPE_CHECKING:
+    from aisec.core.run import Run
+    from aisec.store.sql_findings import SqlFindingRepository
+    from aisec.store.sql_inventory import SqlInventoryRepository
+    from aisec.store.sql_runs import SqlRunRepository
+    from aisec.store.tracking import (
+        FindingFilter,
+        StoredFinding,
+        StoredRun,
+        TriageEntry,
+        TriageState,
+    )
+
+__all__ = [
+    "FindingRepository",
+    "InventoryRepository",
+    "RunRepository",
+    "SqlFindingRepository",
+    "SqlInventoryRepository",
+    "SqlRunRepository",
+]
+
+A = TypeVar("A", bound=Asset)
+
+
+class InventoryRepository(Protocol):
+    """Assets of every kind, keyed by id, and by a natural key for :meth:`upsert`:
+    a system's, dataset's or vendor's name, a model's name and version, an endpoint's URL."""
+
+    def add(self, asset: A) -> A:
+        """Store a new asset; InvalidRecord if its natural key is taken."""
+        ...
+
+    def get(self, kind: type[A], asset_id: str) -> A | None: ...
+
+    def find(self, kind: type[A], *key: str) -> A | None:
+        """The asset with this natural key (``find(ModelAsset, "resnet", "1.2")``)."""
+        ...
+
+    def list(self, kind: type[A]) -> builtins.list[A]: ...
+
+    def update(self, asset: A) -> A:
+        """Replace the stored fields of ``asset`` (by id) with these; RecordNotFound if
+        absent. Relations and timestamps are not fields: they are kept."""
+        ...
+
+    def upsert(self, asset: A) -> A:
+        """Add, or merge into the asset with the same natural key: values given replace
+        stored ones, empty values keep them, places and digests are merged. Storing the
+        same asset twice changes nothing, which is what makes discovery re-runnable."""
+        ...
+
+    def remove(self, kind: type[Asset], asset_id: str) -> None: ...
+
+    def link(self, source: Asset, target: Asset) -> None:
+        """Relate two stored assets: a system uses a model, dataset or endpoint; a model
+        was trained on a dataset; a model comes from a vendor (either order). Idempotent."""
+        ...
+
+    def unlink(self, source: Asset, target: Asset) -> None: ...
+
+    def related(self, source: Asset, kind: type[A]) -> builtins.list[A]:
+        """The assets of ``kind`` related to ``source`` (in either direction)."""
+        ...
+
+
+class RunRepository(Protocol):
+    def record(self, run: Run, *, exit_code: int | None = None) -> StoredRun:
+        """Store a finished run and its findings, de-duplicated by fingerprint into the
+        findings over time. ``exit_code`` defaults to the run's verdict at its ``fail_on``."""
+        ...
+
+    def get(self, run_id: str) -> StoredRun | None: ...
+
+    def list(
+        self, *, kind: str | None = None, limit: int | None = None
+    ) -> builtins.list[StoredRun]:
+        """Newest first."""
+        ...
+
+
+class FindingRepository(Protocol):
+    def list(
+        self, where: FindingFilter | None = None, *, today: date | None = None
+    ) -> builtins.list[StoredFinding]:
+        """Most severe first. ``today`` decides which acceptances have lapsed."""
+        ...
+
+    def get(self, fingerprint: str, *, today: date | None = None) -> StoredFinding | None: ...
+
+    def runs(self, fingerprint: str) -> builtins.list[str]:
+        """Ids of the runs that saw the finding, oldest first."""
+        ...
+
+    def set_triage(
+        self,
+        fingerprint: str,
+        state: TriageState,
+        *,
+        actor: str,
+        justification: str = "",
+        expires: date | None = None,
+    ) -> TriageEntry:
+        """Add a decision to the finding's history. An accepted risk needs a
+        justification and an expiry; a false positive a justification."""
+        ...
+
+    def history(self, fingerprint: str) -> builtins.list[TriageEntry]:
+        """Every decision, oldest first; the last one is the finding's state."""
+        ...
+
+
+_IMPLEMENTATIONS = {
+    "SqlInventoryRepository": "aisec.store.sql_inventory",
+    "SqlRunRepository": "aisec.store.sql_runs",
+    "SqlFindingRepository": "aisec.store.sql_findings",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # The implementations import SQLAlchemy; the protocols above must not.
+    module = _IMPLEMENTATIONS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

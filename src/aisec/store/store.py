@@ -1,0 +1,84 @@
+"""The store: one object that holds the engine and the three repositories."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from aisec.store import migrate
+from aisec.store.engine import create_store_engine
+from aisec.store.session import Sessions
+from aisec.store.sql_findings import SqlFindingRepository
+from aisec.store.sql_inventory import SqlInventoryRepository
+from aisec.store.sql_runs import SqlRunRepository
+from aisec.store.url import describe
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from aisec.core.settings import Settings
+    from aisec.store.repositories import (
+        FindingRepository,
+        InventoryRepository,
+        RunRepository,
+    )
+
+
+class Store:
+    """The database and the repositories over it; close it (or use ``with``) when done."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        sessions = Sessions(engine)
+        self.inventory: InventoryRepository = SqlInventoryRepository(sessions)
+        self.runs: RunRepository = SqlRunRepository(sessions)
+        self.findings: FindingRepository = SqlFindingRepository(sessions)
+
+    @property
+    def url(self) -> str:
+        """The database's URL, without its password."""
+        return describe(self.engine.url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+
+def open_store(
+    url: str | None = None,
+    *,
+    settings: Settings | None = None,
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    upgrade: bool = True,
+) -> Store:
+    """Open the store: an explicit ``url``, else ``AISEC_DATABASE_URL``, else
+    ``settings.database_url``, else ``.aisec/aisec.db`` under ``cwd`` (created on first
+    use). The schema is brought up to date unless ``upgrade`` is false.
+
+    Raises StoreError (a documented ``AISEC-E600``) for a malformed URL, a missing driver,
+    an unreachable database, or a schema written by a newer aisec.
+    """
+    engine = create_store_engine(url, settings=settings, environ=environ, cwd=cwd)
+    try:
+        if upgrade:
+            migrate.upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(engine)

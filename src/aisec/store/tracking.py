@@ -1,0 +1,137 @@
+"""Plain records of runs and findings over time, and the triage rule they share.
+
+A finding is identified across runs by its fingerprint. Its triage state is the latest
+entry of its history; an accepted risk counts only through its expiry date (inclusive, like
+a suppression's) and is open again after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from aisec.core.errors import InvalidRecord
+from aisec.core.severity import Severity
+
+
+class TriageState(StrEnum):
+    OPEN = "open"
+    ACCEPTED_RISK = "accepted-risk"
+    FALSE_POSITIVE = "false-positive"
+    FIXED = "fixed"
+
+
+@dataclass(frozen=True, slots=True)
+class TriageEntry:
+    """One decision about a finding: who set which state when, and why."""
+
+    state: TriageState
+    actor: str
+    at: datetime
+    justification: str = ""
+    expires: date | None = None  # accepted risks only; inclusive
+
+    def lapsed(self, today: date) -> bool:
+        return (
+            self.state is TriageState.ACCEPTED_RISK
+            and self.expires is not None
+            and self.expires < today
+        )
+
+
+def effective_state(entry: TriageEntry | None, today: date) -> TriageState:
+    """The state that counts today: open without a decision or after a lapsed acceptance."""
+    if entry is None or entry.lapsed(today):
+        return TriageState.OPEN
+    return entry.state
+
+
+def check_triage(
+    state: TriageState | str, actor: str, justification: str, expires: date | None, today: date
+) -> TriageState:
+    """``state`` if the decision is complete; InvalidRecord naming what is missing."""
+    try:
+        state = TriageState(state)
+    except ValueError:
+        choices = ", ".join(s.value for s in TriageState)
+        raise InvalidRecord(
+            f"unknown triage state {state!r}", hint=f"use one of: {choices}"
+        ) from None
+    if not actor.strip():
+        raise InvalidRecord("a triage decision needs who made it (actor)")
+    if (
+        state in (TriageState.ACCEPTED_RISK, TriageState.FALSE_POSITIVE)
+        and not justification.strip()
+    ):
+        raise InvalidRecord(f"{state.value} needs a justification")
+    if state is TriageState.ACCEPTED_RISK:
+        if expires is None:
+            raise InvalidRecord("an accepted risk needs an expiry date", hint="review it by then")
+        if expires < today:
+            raise InvalidRecord(f"expiry {expires.isoformat()} is in the past")
+    elif expires is not None:
+        raise InvalidRecord(f"only an accepted risk expires, not {state.value}")
+    return state
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoredRun:
+    """A run as the store keeps it: the record without its findings, which live on as
+    :class:`StoredFinding` and link back to every run that saw them."""
+
+    id: str
+    kind: str
+    targets: tuple[str, ...]
+    tool_version: str
+    config: Mapping[str, Any]
+    started_at: datetime
+    finished_at: datetime | None
+    exit_code: int | None
+    counts: Mapping[str, Any]
+    errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    skipped: tuple[Mapping[str, Any], ...] = ()  # {"location", "format", "reason"}
+    finding_count: int = 0  # distinct fingerprints this run saw
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoredFinding:
+    fingerprint: str
+    check_id: str
+    severity: Severity  # as last seen
+    title: str
+    message: str  # as last seen
+    location: str  # Location.display() as last seen
+    path: str  # the artefact's path as fingerprints see it
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    refs: tuple[str, ...] = ()
+    first_seen_run: str | None = None
+    last_seen_run: str | None = None
+    first_seen_at: datetime | None = None
+    last_seen_at: datetime | None = None
+    occurrences: int = 0  # runs that saw it
+    state: TriageState = TriageState.OPEN  # effective: see effective_state
+    triage: TriageEntry | None = None  # the latest decision, even a lapsed one
+
+    @property
+    def expired(self) -> bool:
+        """An acceptance that has lapsed: the finding counts as open again."""
+        return (
+            self.triage is not None
+            and self.triage.state is TriageState.ACCEPTED_RISK
+            and self.state is TriageState.OPEN
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class FindingFilter:
+    """Every criterion given must hold; ``None`` leaves that criterion out."""
+
+    min_severity: Severity | None = None
+    check_id: str | None = None  # exact, or a pattern with * (``modelfile.pickle.*``)
+    state: TriageState | None = None  # the effective state
+    path: str | None = None  # glob on the artefact's path, as in suppressions
+    run_id: str | None = None  # findings that run saw
