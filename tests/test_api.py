@@ -17,3 +17,28 @@ def test_scan_from_python(tmp_path):
     assert run.exit_code(aisec.Severity.LOW) == 0
     assert run.artefacts[0].format == "pickle"
     assert run.to_dict()["config"]["fail_on"] == "low"
+
+
+def _unknown_call_pickle() -> bytes:
+    # mycompany.models.Net() with protocol 2: GLOBAL, EMPTY_TUPLE, REDUCE, STOP
+    return b"\x80\x02cmycompany.models\nNet\n)R."
+
+
+def test_scan_from_python_applies_the_scan_policy(tmp_path):
+    """aisec.scan() gives the verdict the CLI gives: strict, then the baseline."""
+    path = tmp_path / "m.pkl"
+    path.write_bytes(_unknown_call_pickle())
+    plain = aisec.scan([path], aisec.load_settings({}, directory=tmp_path, environ={}))
+    assert plain.exit_code(aisec.Severity.HIGH) == 0  # an unknown callable is medium
+
+    strict = aisec.load_settings({"strict": True}, directory=tmp_path, environ={})
+    assert aisec.scan([path], strict).exit_code(aisec.Severity.HIGH) == 1
+
+    baseline = tmp_path / "baseline.json"
+    aisec.scan([path], strict, write_baseline=baseline)
+    known = aisec.load_settings(
+        {"strict": True, "baseline": str(baseline)}, directory=tmp_path, environ={}
+    )
+    again = aisec.scan([path], known)
+    assert again.exit_code(aisec.Severity.HIGH) == 0
+    assert {d.status for d in again.dispositions.values()} == {"baseline"}

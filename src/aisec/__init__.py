@@ -27,7 +27,7 @@ __all__ = [
 
 # Resolved on first use so that ``import aisec`` (and the CLI's start-up) stays fast.
 _LAZY = {
-    "scan": "aisec.modelfile.scanner",
+    "scan": "aisec.services.scanning",
     "Settings": "aisec.core.settings",
     "load_settings": "aisec.core.settings",
     "Severity": "aisec.core.severity",
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from aisec.core.run import Run
     from aisec.core.settings import Settings, load_settings
     from aisec.core.severity import Severity
-    from aisec.modelfile.scanner import scan
+    from aisec.services.scanning import scan
 
 
 def __getattr__(name: str) -> Any:

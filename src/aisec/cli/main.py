@@ -12,7 +12,7 @@ import sys
 import typer
 
 from aisec import __version__
-from aisec.cli import checks_cmd, demo_cmd, scan_cmd
+from aisec.cli import checks_cmd, demo_cmd, scan_cmd, sign_cmd
 from aisec.core.errors import AisecError
 
 app = typer.Typer(
@@ -25,6 +25,8 @@ app = typer.Typer(
 app.command("scan")(scan_cmd.scan)
 app.add_typer(checks_cmd.app, name="checks")
 app.command("demo")(demo_cmd.demo)
+app.command("sign")(sign_cmd.sign)
+app.command("verify")(sign_cmd.verify)
 
 
 @app.command("version")

@@ -43,6 +43,35 @@ def scan(
     timeout: Annotated[
         float | None, typer.Option("--timeout", help="Seconds allowed per file.")
     ] = None,
+    strict: Annotated[
+        bool | None,
+        typer.Option(
+            "--strict/--no-strict",
+            help="Raise findings of names on no allowlist (unknown pickle globals) to high.",
+        ),
+    ] = None,
+    baseline: Annotated[
+        str | None,  # not a Path: "" (switch a configured baseline off) must stay ""
+        typer.Option("--baseline", help="Findings listed in this baseline file do not count."),
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option("--write-baseline", help="Write this scan's findings as a baseline to FILE."),
+    ] = None,
+    require_signature: Annotated[
+        bool | None,
+        typer.Option(
+            "--require-signature/--no-require-signature",
+            help="Verify each path's model signature; missing, invalid or changed = findings.",
+        ),
+    ] = None,
+    signature_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--signature-key",
+            help="PEM public key or CA certificates to verify with (implies --require-signature).",
+        ),
+    ] = None,
 ) -> int:
     """Scan model files statically for code execution, tampering and malformed structure.
 
@@ -50,13 +79,20 @@ def scan(
     --fail-on, 2 usage error, 3 some input could not be fully analysed.
     """
     from aisec.core.registry import default_registry
+    from aisec.core.triage import load_baseline
     from aisec.modelfile.scanner import iter_files
-    from aisec.modelfile.scanner import scan as run_scan
+    from aisec.services.scanning import scan as run_scan
 
+    if signature_key is not None and require_signature is None:
+        require_signature = True  # --signature-key alone turns verification on
     overrides: dict[str, Any] = {
         "fail_on": fail_on.value if fail_on else None,
         "workers": workers,
         "timeout_seconds": timeout,
+        "strict": strict,
+        "baseline": baseline,
+        "require_signature": require_signature,
+        "signature_key": signature_key,
     }
     settings = load_settings(overrides)
     if allow_global or deny_global:
@@ -71,8 +107,15 @@ def scan(
         if not path.exists():
             raise InputError(f"no such file or directory: {path}", hint="check the path")
     registry = default_registry()
+    known = load_baseline(settings, writing=write_baseline)  # a bad one fails before the scan
     total = sum(1 for _ in iter_files(paths))
-    run = _scan_with_progress(paths, settings, registry, total, run_scan)
+    scan_options = {"registry": registry, "baseline": known, "write_baseline": write_baseline}
+    run = _scan_with_progress(paths, settings, scan_options, total, run_scan)
+    if write_baseline is not None:
+        listed = sum(1 for d in run.dispositions.values() if d.status == "baseline")
+        sys.stderr.write(f"aisec: wrote baseline {write_baseline} ({listed} findings)\n")
+    for warning in run.warnings:
+        sys.stderr.write(f"aisec: warning: {warning}\n")
     text = render_report(
         run, fmt.value, settings.fail_on, registry.enabled(), to_terminal=output is None
     )
@@ -104,17 +147,15 @@ def render_report(run: Any, fmt: str, fail_on: Any, rules: Any, *, to_terminal: 
 
 
 def _scan_with_progress(
-    paths: list[Path], settings: Any, registry: Any, total: int, run_scan: Any
+    paths: list[Path], settings: Any, options: dict[str, Any], total: int, run_scan: Any
 ) -> Any:
     if total < 2 or not sys.stderr.isatty():
-        return run_scan(paths, settings, registry=registry)
+        return run_scan(paths, settings, **options)
     from rich.progress import Progress
 
     with Progress(transient=True, console=_stderr_console()) as progress:
         task = progress.add_task("scanning", total=total)
-        return run_scan(
-            paths, settings, registry=registry, progress=lambda _: progress.advance(task)
-        )
+        return run_scan(paths, settings, progress=lambda _: progress.advance(task), **options)
 
 
 def _stderr_console() -> Any:

@@ -9,9 +9,14 @@ what to do next::
     │   └── UsageError              AISEC-E101  bad command-line usage (exit 2)
     ├── InputError                  AISEC-E200  a path or target cannot be read (exit 2)
     ├── PluginError                 AISEC-E300  a registered check failed to load or run
-    └── AnalysisError               AISEC-E400  an analyser cannot go on with one input
-        ├── LimitExceeded           AISEC-E401  a resource cap was reached (size, depth, time)
-        └── MalformedInput          AISEC-E402  the input violates its format
+    ├── AnalysisError               AISEC-E400  an analyser cannot go on with one input
+    │   ├── LimitExceeded           AISEC-E401  a resource cap was reached (size, depth, time)
+    │   └── MalformedInput          AISEC-E402  the input violates its format
+    ├── SigningError                AISEC-E500  signing or verifying cannot be carried out
+    │                                           (unusable key, Sigstore unreachable; exit 2)
+    └── StoreError                  AISEC-E600  the database cannot be opened or migrated
+        ├── RecordNotFound          AISEC-E601  no asset, run or finding with that id or key
+        └── InvalidRecord           AISEC-E602  a record is invalid or conflicts with one stored
 
 Analysis errors never escape a scan: the engine turns them into findings or skipped
 entries for the artefact concerned, so one hostile file cannot stop a scan.
@@ -72,6 +77,28 @@ class MalformedInput(AnalysisError):
         self.offset = offset
 
 
+class SigningError(AisecError):
+    """The key, certificate or signing service cannot be used; never a verdict on the
+    model (an invalid signature or changed content is a verification result, exit 1)."""
+
+    code = "AISEC-E500"
+
+
+class StoreError(AisecError):
+    """The store's database cannot be used: a malformed URL, a missing driver, an
+    unreachable server, a schema this version of aisec cannot migrate."""
+
+    code = "AISEC-E600"
+
+
+class RecordNotFound(StoreError):
+    code = "AISEC-E601"
+
+
+class InvalidRecord(StoreError):
+    code = "AISEC-E602"
+
+
 ALL_ERRORS: tuple[type[AisecError], ...] = (
     AisecError,
     ConfigError,
@@ -81,4 +108,8 @@ ALL_ERRORS: tuple[type[AisecError], ...] = (
     AnalysisError,
     LimitExceeded,
     MalformedInput,
+    SigningError,
+    StoreError,
+    RecordNotFound,
+    InvalidRecord,
 )

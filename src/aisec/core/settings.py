@@ -10,14 +10,18 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aisec.core.errors import ConfigError
 from aisec.core.severity import Severity
+
+if TYPE_CHECKING:  # imported when there are suppressions, off the start-up path
+    from aisec.core.suppression import Suppression
 
 MiB = 1024 * 1024
 GiB = 1024 * MiB
@@ -49,6 +53,19 @@ class Settings:
     deny_globals: tuple[str, ...] = ()
     # Processes used to scan many files (1 = in-process).
     workers: int = 1
+    # Raise findings of "not on an allowlist" checks to their strict severity (high).
+    strict: bool = False
+    # Baseline file of known findings; relative to the configuration file's directory when
+    # set there. None: no baseline.
+    baseline: str | None = None
+    # [[suppress]] tables of the configuration file (see docs/settings.md#suppressions).
+    suppress: tuple[Suppression, ...] = ()
+    # `aisec scan`: verify each path's model signature (missing/invalid/changed = findings).
+    require_signature: bool = False
+    # PEM public key, or PEM CA certificates, that model signatures are verified with.
+    signature_key: str | None = None
+    # The store's database (SQLAlchemy URL); None: `.aisec/aisec.db` in the working directory.
+    database_url: str | None = None
 
     def __post_init__(self) -> None:
         # Settings built in Python (not read by load_settings) are held to the same rules.
@@ -61,13 +78,48 @@ class Settings:
                     raise ConfigError(
                         f"Settings: invalid value {value!r} for {f.name}: {exc}"
                     ) from None
+        if not isinstance(self.strict, bool) or not isinstance(self.baseline, str | None):
+            raise ConfigError("Settings: strict must be a bool and baseline a str or None")
+        if self.suppress:
+            from aisec.core.suppression import Suppression
+
+            if not all(isinstance(s, Suppression) for s in self.suppress):
+                raise ConfigError("Settings: suppress must hold Suppression records")
+        if not isinstance(self.require_signature, bool) or not isinstance(
+            self.signature_key, str | None
+        ):
+            raise ConfigError("Settings: require_signature must be a bool, signature_key a str")
+        if not isinstance(self.database_url, str | None):
+            raise ConfigError("Settings: database_url must be a str (a database URL) or None")
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
         out["fail_on"] = self.fail_on.label
         out["allow_globals"] = list(self.allow_globals)
         out["deny_globals"] = list(self.deny_globals)
+        out["suppress"] = [s.to_dict() for s in self.suppress]
+        # The snapshot goes into reports and the store: never a database password.
+        if self.database_url:
+            out["database_url"] = hide_password(self.database_url)
         return out
+
+
+# libpq also takes passwords as query parameters (password=, sslpassword=).
+_QUERY_PASSWORD = re.compile(r"(password=)[^&#]*", re.IGNORECASE)
+
+
+def hide_password(url: str) -> str:
+    """``url`` (perhaps not a valid URL at all) with what may be a password masked: what
+    lies between the first ``:`` of the credentials and the last ``@``, and the value of
+    a ``password=`` query parameter. For the configuration snapshot and for messages."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    credentials, at, host = rest.rpartition("@")
+    if at:
+        user, colon, _ = credentials.partition(":")
+        rest = f"{user}:***@{host}" if colon else f"{user}@{host}"
+    return _QUERY_PASSWORD.sub(r"\1***", f"{scheme}{sep}{rest}")
 
 
 N = TypeVar("N", int, float)
@@ -80,18 +132,32 @@ ENV_PREFIX = "AISEC_"
 # which compares false with everything and so would disable the timeout) makes no sense.
 # A cap of 0 is allowed: it just reports everything as over the cap.
 _MINIMUM: dict[str, float] = {"workers": 1}
+# Settings whose structure an environment variable cannot express.
+_FILE_ONLY = frozenset({"suppress"})
+# Settings that name a file: relative to the configuration file's directory when set there.
+_PATHS = frozenset({"baseline", "signature_key"})
 _POSITIVE = frozenset({"timeout_seconds"})
 
 
-def _coerce(name: str, value: Any, source: str) -> Any:
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def _coerce(name: str, value: Any, source: str, base: str = "") -> Any:
     default = getattr(Settings, name)
+    if name == "suppress":  # its errors name the entry themselves
+        from aisec.core.suppression import parse_suppressions
+
+        return parse_suppressions(value, source, base or os.getcwd())
     try:
+        if name in _PATHS:
+            return _path_or_none(value)
         if isinstance(default, Severity):
+            if not isinstance(value, str):
+                raise TypeError("must be a severity name")
             return Severity.parse(value)
         if isinstance(default, bool):
-            if isinstance(value, str):
-                return value.strip().lower() in {"1", "true", "yes", "on"}
-            return bool(value)
+            return _to_bool(value)
         if isinstance(default, int):
             return check_number(name, _to_int(value))
         if isinstance(default, float):
@@ -105,9 +171,26 @@ def _coerce(name: str, value: Any, source: str) -> Any:
     except (TypeError, ValueError, OverflowError) as exc:
         raise ConfigError(
             f"{source}: invalid value {value!r} for {name}: {exc}",
-            hint=f"expected {type(default).__name__}",
+            hint=f"expected {type(default).__name__}" if default is not None else "expected a path",
         ) from None
     return value
+
+
+def _to_bool(value: Any) -> bool:
+    # bool("false") is True: read the words, and refuse anything else.
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise ValueError("must be true or false")
+
+
+def _path_or_none(value: Any) -> str | None:
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str):
+        raise ValueError("must be a path (a string)")
+    return value or None  # "" switches a configured baseline off
 
 
 def _to_int(value: Any) -> int:
@@ -138,7 +221,8 @@ def read_file_settings(directory: Path) -> tuple[dict[str, Any], str | None]:
             return tomllib.loads(own.read_text("utf-8")), str(own)
         if pyproject.is_file():
             data = tomllib.loads(pyproject.read_text("utf-8"))
-            section = data.get("tool", {}).get("aisec")
+            tool = data.get("tool")
+            section = tool.get("aisec") if isinstance(tool, dict) else None
             if isinstance(section, dict):
                 return section, f"{pyproject} [tool.aisec]"
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -155,15 +239,25 @@ def load_settings(
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     values: dict[str, Any] = {}
-    file_values, source = read_file_settings(directory or Path.cwd())
+    base = directory or Path.cwd()
+    file_values, source = read_file_settings(base)
     for key, value in file_values.items():
         name = key.replace("-", "_")
         if name not in FIELD_NAMES:
             raise ConfigError(f"{source}: unknown setting {key!r}", hint="see docs/settings.md")
-        values[name] = _coerce(name, value, source or "config")
+        values[name] = _coerce(name, value, source or "config", os.path.abspath(base))
+    for name in _PATHS:
+        if directory is not None and values.get(name):
+            # A path in a configuration file means the same wherever aisec is started from.
+            values[name] = str(directory / values[name])
     env = os.environ if environ is None else environ
     for name in FIELD_NAMES:
         raw = env.get(ENV_PREFIX + name.upper())
+        if raw is not None and raw != "" and name in _FILE_ONLY:
+            raise ConfigError(
+                f"{ENV_PREFIX}{name.upper()}: {name} can only be set in a configuration file",
+                hint="use [[suppress]] tables in aisec.toml or [tool.aisec]",
+            )
         if raw is not None and raw != "":
             values[name] = _coerce(name, raw, ENV_PREFIX + name.upper())
     for name, value in (overrides or {}).items():

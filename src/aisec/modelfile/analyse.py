@@ -29,11 +29,23 @@ from aisec.modelfile.formats.data_only import (
 )
 from aisec.modelfile.formats.gguf import MAGIC as GGUF_MAGIC
 from aisec.modelfile.formats.gguf import analyse_gguf
+from aisec.modelfile.formats.hdf5 import analyse_hdf5, hdf5_offset
+from aisec.modelfile.formats.keras_config import (
+    KERAS_CONFIG,
+    analyse_keras_member,
+    is_keras_archive,
+)
 from aisec.modelfile.formats.numpy_file import MAGIC as NPY_MAGIC
 from aisec.modelfile.formats.numpy_file import analyse_npy
 from aisec.modelfile.formats.onnx_model import analyse_onnx, looks_like_onnx
 from aisec.modelfile.formats.pickle_stream import analyse_pickle_file
 from aisec.modelfile.formats.safetensors import analyse_safetensors
+from aisec.modelfile.formats.tf_bundle import (
+    recognise_late_shards,
+    shard_beside_index,
+    shard_in_archive,
+)
+from aisec.modelfile.formats.tf_model import analyse_tensorflow_file, looks_like_tensorflow
 from aisec.modelfile.formats.torch_legacy import analyse_legacy_tar_member
 from aisec.modelfile.formats.torchscript import CODE_MEMBER, scan_code
 from aisec.modelfile.reports import ArtefactReport, ContainerReport
@@ -57,6 +69,11 @@ def analyse_blob(blob: Blob, location: Location, ctx: ScanContext, depth: int = 
         return
     if ctx.out_of_time():
         _limit(ctx, location, len(blob), "time budget for this file spent", "timeout_seconds")
+        return
+    if not location.member and shard_beside_index(location.path) and not _suspicious_head(blob):
+        # A TensorFlow checkpoint shard: raw tensor bytes the loader reads at the offsets
+        # its index gives, never parses (docs/adr/0007).
+        ctx.add_artefact(location, "tf-checkpoint-data", len(blob))
         return
     claimed: list[str] = []
     for handler in candidates(blob):
@@ -110,9 +127,10 @@ def candidates(blob: Blob) -> Iterator[Handler]:
     if not head:
         yield _empty
         return
-    if is_zip(head, blob):
+    zipped, archived = is_zip(head, blob), is_7z(head)
+    if zipped:
         yield _zip
-    if is_7z(head):
+    if archived:
         yield _sevenzip
     codec = sniff_compression(head)
     if codec in STRONG_CODECS:
@@ -121,6 +139,11 @@ def candidates(blob: Blob) -> Iterator[Handler]:
         yield _npy
     if head.startswith(GGUF_MAGIC):
         yield _gguf
+    # HDF5 is also found after a user block (512, 1024 ... bytes); there, inside an
+    # archive, it is a stored member's own bytes, analysed as that member.
+    hdf5_at = hdf5_offset(blob)
+    if hdf5_at == 0 or (hdf5_at is not None and not (zipped or archived or is_tar(head))):
+        yield _hdf5
     # A safetensors header length can start with the bytes of a PROTO opcode (0x0380 is
     # 80 03 ...): such a file is tried as safetensors first and as a pickle only
     # tentatively, so a real safetensors file is never reported as a broken pickle.
@@ -133,9 +156,18 @@ def candidates(blob: Blob) -> Iterator[Handler]:
         yield _tar
     if codec is not None and codec not in STRONG_CODECS:
         yield _weak_compressed
+    yield from _protobuf_candidates(head, blob)
+    yield _maybe_pickle
+
+
+def _protobuf_candidates(head: bytes, blob: Blob) -> Iterator[Handler]:
+    """Protobuf has no magic. A real ONNX model is never a SavedModel (its field 2 is a
+    producer name) and a real SavedModel never an ONNX model (it has no graph, field 7);
+    a file that is both is read both ways (``_tensorflow`` is a polyglot candidate)."""
     if looks_like_onnx(head):
         yield _onnx
-    yield _maybe_pickle
+    if looks_like_tensorflow(head, blob):
+        yield _tensorflow
 
 
 # Formats recognised by their first bytes, tried even after another handler claimed the
@@ -205,12 +237,22 @@ def _onnx(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
     return analyse_onnx(blob, location, ctx)
 
 
+def _tensorflow(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
+    return analyse_tensorflow_file(
+        blob, location, ctx, lambda b, at: analyse_blob(b, at, ctx, depth + 1)
+    )
+
+
 def _gguf(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
     return analyse_gguf(blob, location, ctx)
 
 
 def _safetensors(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
     return analyse_safetensors(blob, location, ctx)
+
+
+def _hdf5(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
+    return analyse_hdf5(blob, location, ctx, lambda b, at: analyse_blob(b, at, ctx, depth + 1))
 
 
 def _compressed(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> bool:
@@ -265,14 +307,17 @@ def _members(
     report: ContainerReport,
     names: list[str],
 ) -> dict[str, int]:
-    stats = {"members": 0, "tensor_storages": 0, "torch_markers": 0, "code": 0}
+    stats = {"members": 0, "tensor_storages": 0, "torch_markers": 0, "code": 0, "keras": 0}
+    keras = is_keras_archive(names)
     facts = ArtefactReport(location, report.format)
     # archive prefixes that hold a torch data.pkl (TorchScript writes data/ before it)
     pickles_seen = {n[: -len("data.pkl")] for n in names if n.endswith("data.pkl")}
+    listed = set(names)  # and, in a tar, the names read so far
     for member in members:
         stats["members"] += 1
         where = location.inner(member.name)
         name = member.name
+        listed.add(name)
         if name.endswith(("data.pkl", "/version", ".data/version")) or name in (
             "version",
             "data.pkl",
@@ -289,6 +334,9 @@ def _members(
             if _is_tensor_storage(name, pickles_seen) and not _suspicious_head(blob):
                 stats["tensor_storages"] += 1
                 continue
+            if shard_in_archive(name, listed) and not _suspicious_head(blob):
+                ctx.add_artefact(where, "tf-checkpoint-data", len(blob))
+                continue
             if member.verify is not None:
                 member.verify()
             if CODE_MEMBER.search(name):
@@ -298,7 +346,14 @@ def _members(
                 name.rsplit("/", 1)[-1], blob, where, ctx
             ):
                 continue
+            if keras and name == KERAS_CONFIG:  # what keras.saving.load_model builds from
+                stats["keras"] += 1
+                analyse_keras_member(
+                    blob, where, ctx, lambda b, at: analyse_blob(b, at, ctx, depth + 1)
+                )
+                continue
             analyse_blob(blob, where, ctx, depth + 1)
+    recognise_late_shards(ctx, location, listed)
     ctx.judge(facts)
     return stats
 
@@ -348,6 +403,8 @@ def _container(
         stats = {}
     if stats.get("torch_markers"):
         artefact.format = "torchscript" if stats.get("code") else "pytorch"
+    elif stats.get("keras"):
+        artefact.format = "keras"
     ctx.judge(report)
     return True
 
@@ -367,5 +424,7 @@ def _sevenzip(blob: Blob, location: Location, ctx: ScanContext, depth: int) -> b
     return _container(blob, location, ctx, depth, "7z", lambda b, r: iter_7z(b, r, ctx.settings))
 
 
-POLYGLOT_CANDIDATES = frozenset({_zip, _sevenzip, _tar, _npy, _pickle, _maybe_pickle, _safetensors})
+POLYGLOT_CANDIDATES = frozenset(
+    {_zip, _sevenzip, _tar, _npy, _pickle, _maybe_pickle, _safetensors, _hdf5, _tensorflow}
+)
 FAMILY = {_pickle: "pickle", _maybe_pickle: "pickle"}

@@ -64,7 +64,7 @@ def test_named_templates_are_checked_too(scan_bytes, only):
 def test_truncated_header_is_malformed_not_a_crash(scan_bytes, only):
     data = gguf({"tokenizer.chat_template": SAFE_TEMPLATE})[:-10]
     run = scan_bytes(data, "model.gguf")
-    assert only(run, "modelfile.pickle.malformed")
+    assert only(run, "modelfile.format.malformed")
     assert run.errors == []
 
 

@@ -6,9 +6,9 @@ from aisec.modelfile.checks.base import AnomalyCheck
 
 class MalformedStream(AnomalyCheck):
     id = "modelfile.pickle.malformed"
-    title = "Stream is truncated or malformed where the real loader would fail"
+    title = "Pickle stream is truncated or malformed where the unpickler would fail"
     severity = Severity.HIGH
-    applies_to = ("pickle", "artefact", "container")
+    applies_to = ("pickle",)
     refs = ("AML.T0010.003", "CWE-502")
     description = (
         "The loader would raise an error at this offset (truncation, invalid opcode, stack "

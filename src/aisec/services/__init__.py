@@ -1,0 +1,1 @@
+"""What the CLI, the Python API and (later) the server do, each as one function."""
