@@ -164,3 +164,16 @@ def test_openvino_ir_and_the_weights_it_names(tmp_path):
     # without the IR beside it the weights file is just unknown bytes
     alone = scan([tmp_path / "model.bin"])
     assert [a.status for a in alone.artefacts] == [ArtefactStatus.SKIPPED]
+
+
+def test_a_model_naming_a_fifo_does_not_make_it_analysed(tmp_path):
+    """Only files read in full and matched by nothing are relabelled as named data."""
+    import os
+
+    from aisec.modelfile.scanner import scan
+
+    (tmp_path / "model.xml").write_bytes(OPENVINO_IR)
+    os.mkfifo(tmp_path / "model.bin")
+    run = scan([tmp_path])
+    statuses = {a.location.path.rsplit("/", 1)[-1]: a.status for a in run.artefacts}
+    assert statuses == {"model.xml": ArtefactStatus.ANALYSED, "model.bin": ArtefactStatus.SKIPPED}

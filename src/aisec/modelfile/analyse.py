@@ -54,6 +54,9 @@ Handler = Callable[[Blob, Location, ScanContext, int], bool]
 STORAGE_MEMBER = re.compile(r"(^|/)data/\d+$")
 STRONG_CODECS = ("gzip", "bz2", "xz", "lz4")
 MAX_PROTOBUF = 2 * 1024 * 1024 * 1024  # protobuf's own cap on a message
+# The reason of a file that was read in full and matched no format (scanner.py relies on
+# it: only such files can be recognised later as the raw data a model names).
+UNRECOGNISED = "unrecognised format: not a model or container format aisec reads"
 
 
 def analyse_blob(blob: Blob, location: Location, ctx: ScanContext, depth: int = 0) -> None:
@@ -118,7 +121,7 @@ def analyse_blob(blob: Blob, location: Location, ctx: ScanContext, depth: int = 
         location,
         "unknown",
         len(blob),
-        "unrecognised format: not a model or container format aisec reads",
+        UNRECOGNISED,
     )
 
 
@@ -346,11 +349,20 @@ def _members(
                 name.rsplit("/", 1)[-1], blob, where, ctx
             ):
                 continue
-            if keras and name == KERAS_CONFIG:  # what keras.saving.load_model builds from
-                stats["keras"] += 1
-                analyse_keras_member(
-                    blob, where, ctx, lambda b, at: analyse_blob(b, at, ctx, depth + 1)
+            # What keras.saving.load_model builds a model from, with or without the other
+            # members of a .keras archive (only zips: Keras opens nothing else).
+            if (
+                name == KERAS_CONFIG
+                and report.format == "zip"
+                and analyse_keras_member(
+                    blob,
+                    where,
+                    ctx,
+                    lambda b, at: analyse_blob(b, at, ctx, depth + 1),
+                    marked=keras,
                 )
+            ):
+                stats["keras"] += 1
                 continue
             analyse_blob(blob, where, ctx, depth + 1)
     recognise_late_shards(ctx, location, listed)

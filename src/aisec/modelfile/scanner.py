@@ -18,7 +18,7 @@ from aisec.core.finding import Finding, Location
 from aisec.core.registry import Registry, default_registry
 from aisec.core.run import Artefact, ArtefactStatus, Run
 from aisec.core.settings import Settings
-from aisec.modelfile.analyse import analyse_blob
+from aisec.modelfile.analyse import UNRECOGNISED, analyse_blob
 from aisec.modelfile.blob import Blob
 from aisec.modelfile.context import ScanContext
 from aisec.modelfile.pickle.policy import load_policy
@@ -199,9 +199,11 @@ def _recognise_data_files(artefacts: list[Artefact], data_files: dict[str, str])
     if not data_files:
         return
     for artefact in artefacts:
+        # only files read in full that matched nothing: never unreadable files, FIFOs or
+        # devices, which a model naming them must not turn into "analysed"
         if (
             artefact.status is ArtefactStatus.SKIPPED
-            and artefact.format == "unknown"
+            and artefact.reason == UNRECOGNISED
             and not artefact.location.member
         ):
             fmt = data_files.get(os.path.realpath(artefact.location.path))

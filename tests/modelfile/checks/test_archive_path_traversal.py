@@ -49,3 +49,21 @@ def test_regular_unix_zip_members_are_not_links(scan_bytes, only):
     assert (
         only(scan_bytes(buffer.getvalue(), "model.zip"), "modelfile.archive.path-traversal") == []
     )
+
+
+def test_a_symlink_mode_does_not_hide_the_member_bytes(scan_bytes, only):
+    """zipfile and torch.load ignore the Unix mode and read the member as a file."""
+    import stat
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        pickled = zipfile.ZipInfo("archive/data.pkl")
+        pickled.create_system = 3
+        pickled.external_attr = (stat.S_IFLNK | 0o777) << 16
+        # os.system("echo aisec-test"), protocol 2; written, never loaded
+        archive.writestr(pickled, b"\x80\x02cos\nsystem\nX\x0f\x00\x00\x00echo aisec-test\x85R.")
+        archive.writestr("archive/version", "3\n")
+    run = scan_bytes(buffer.getvalue(), "model.pt")
+    assert only(run, "modelfile.archive.path-traversal")
+    assert only(run, "modelfile.pickle.dangerous-call")

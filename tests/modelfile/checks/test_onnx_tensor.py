@@ -85,3 +85,29 @@ def test_external_ranges_are_checked_against_the_file(tmp_path, only):
 
 def test_missing_external_file_is_not_this_checks_business(scan_bytes, only):
     assert only(scan_bytes(model_with(external("absent.bin", 16)), "model.onnx"), CHECK) == []
+
+
+def test_thousands_of_huge_dimensions_cost_nothing_and_hide_nothing(scan_bytes, only):
+    """Multiplying out 20,000 dimensions of 2**63 - 1, or formatting the product, would
+    take minutes or raise; the rest of the model's findings must survive either way."""
+    tensor = helper.make_tensor("w", TensorProto.FLOAT, [1], [1.0])
+    tensor.ClearField("float_data")
+    tensor.dims[:] = [(1 << 63) - 1] * 20_000
+    escape = external("/etc/passwd")
+    node = helper.make_node("Add", ["w", "e"], ["y"])
+    out = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    graph = helper.make_graph([node], "g", [], [out], [tensor, escape])
+    run = scan_bytes(helper.make_model(graph).SerializeToString(), "model.onnx")
+    assert run.errors == []
+    [oversized] = only(run, CHECK)
+    assert "declares 20000 dimensions" in oversized.message
+    assert only(run, "modelfile.onnx.external-data-escape")
+
+
+def test_a_large_shape_is_reported_without_its_full_product(scan_bytes, only):
+    tensor = helper.make_tensor("w", TensorProto.FLOAT, [1], [1.0])
+    tensor.ClearField("float_data")
+    tensor.dims[:] = [(1 << 62)] * 40
+    [finding] = only(scan_bytes(model_with(tensor), "model.onnx"), CHECK)
+    assert "2**63 or more elements" in finding.message
+    assert "..." in finding.message  # the shape is abbreviated

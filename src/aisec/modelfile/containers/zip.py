@@ -247,14 +247,13 @@ class _Reader:
     def member(self, entry: _Entry) -> Member | None:
         self._check_name(entry)
         if stat.S_ISLNK(entry.mode):
-            # unzip, bsdtar and libarchive-based extractors create the link; what it
-            # points at is then read or overwritten through it
+            # unzip, bsdtar and libarchive-based extractors create the link, and what it
+            # points at is then read or overwritten through it; Python's zipfile and
+            # torch ignore the mode and read the bytes, so those are analysed as well
             where = member_location(self.report, entry.name, entry.header)
             self.report.add(
                 "link-member", "symbolic link (not followed)", where, type="symbolic link"
             )
-            self.report.members += 1
-            return None
         if entry.raw_name.endswith(b"/") and entry.size == 0 and entry.compressed == 0:
             return None  # a directory: nothing to analyse
         start = self._locate(entry)

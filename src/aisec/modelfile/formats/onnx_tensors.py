@@ -8,11 +8,11 @@ reaches absurd sizes are a resource attack on whoever loads the model.
 
 from __future__ import annotations
 
-import math
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from aisec.modelfile.formats.protobuf import LENGTH, VARINT, Buffer, ProtobufError, fields, varints
+from aisec.modelfile.formats.protobuf import LENGTH, VARINT, Buffer, fields, varints
 
 # Bits per element of each TensorProto.DataType with a fixed width; STRING (8) and the
 # 6-bit float formats (27, 28), whose packing is not settled, are not size-checked.
@@ -31,13 +31,15 @@ TYPED_FIELDS = {
 # overflows or the allocation alone takes the machine down.
 MAX_TENSOR_BYTES = 1 << 40
 MAX_TENSORS = 1_000_000
+MAX_AXES = 64  # ONNX runtimes cap ranks far below this
 CONTINUATION_BYTES = bytes(range(0x80, 0x100))
 
 
 @dataclass
 class TensorFacts:
     name: str = ""
-    dims: list[int] = field(default_factory=list)
+    dims: list[int] = field(default_factory=list)  # the first MAX_AXES of them
+    axes: int = 0  # how many the tensor declares
     data_type: int = 0
     raw_bytes: int | None = None
     counts: dict[int, int] = field(default_factory=dict)
@@ -49,9 +51,9 @@ def read_tensor(data: Buffer) -> TensorFacts:
     for number, wire, value in fields(data):
         if number == 1:
             if wire == VARINT and isinstance(value, int):
-                facts.dims.append(_signed(value))
+                _add_axes(facts, (value,))
             elif wire == LENGTH and isinstance(value, Buffer):  # packed dims
-                facts.dims.extend(_packed_dims(value))
+                _add_axes(facts, varints(value))
         elif number == 2 and wire == VARINT and isinstance(value, int):
             facts.data_type = value
         elif number == 8 and wire == LENGTH and isinstance(value, Buffer):
@@ -75,13 +77,27 @@ def _signed(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
-def _packed_dims(data: Buffer) -> list[int]:
-    dims: list[int] = []
-    for value in varints(data):
-        if len(dims) == 64:  # no real tensor has that many axes
-            raise ProtobufError("more than 64 dimensions")
-        dims.append(_signed(value))
-    return dims
+def _add_axes(facts: TensorFacts, values: Iterable[int]) -> None:
+    for value in values:
+        facts.axes += 1
+        if len(facts.dims) < MAX_AXES:
+            facts.dims.append(_signed(value))
+
+
+def _element_count(dims: list[int]) -> int:
+    """The product of ``dims``, stopped once it passes 2**63: multiplying thousands of
+    large dimensions out would cost quadratic time for a number no runtime accepts."""
+    count = 1
+    for dim in dims:
+        count *= dim
+        if count >= 1 << 63:
+            return 1 << 63
+    return count
+
+
+def _shape(dims: list[int]) -> str:
+    shown = ", ".join(str(d) for d in dims[:8])
+    return f"[{shown}{', ...' if len(dims) > 8 else ''}]"
 
 
 def _count(number: int, wire: int, value: int | Buffer) -> int:
@@ -99,19 +115,24 @@ def _count(number: int, wire: int, value: int | Buffer) -> int:
 def tensor_problems(facts: TensorFacts, model_dir: str | None) -> list[tuple[str, str]]:
     """(anomaly kind, detail) for each way the tensor's declared size is wrong."""
     label = f"tensor {facts.name!r}" if facts.name else "unnamed tensor"
+    if facts.axes > MAX_AXES:
+        return [("tensor-oversized", f"{label} declares {facts.axes} dimensions")]
     if any(d < 0 for d in facts.dims):
-        return [("tensor-oversized", f"{label} has a negative dimension {facts.dims}")]
-    elements = math.prod(facts.dims)
+        return [("tensor-oversized", f"{label} has a negative dimension {_shape(facts.dims)}")]
+    elements = _element_count(facts.dims)
     bits = ELEMENT_BITS.get(facts.data_type)
     expected = None if bits is None else (elements * bits + 7) // 8
     if elements >= 1 << 63 or (expected is not None and expected > MAX_TENSOR_BYTES):
-        return [("tensor-oversized", f"{label} declares shape {facts.dims}: {elements} elements")]
+        size = "2**63 or more" if elements >= 1 << 63 else str(elements)
+        return [
+            ("tensor-oversized", f"{label} declares shape {_shape(facts.dims)}: {size} elements")
+        ]
     problems: list[tuple[str, str]] = []
     if expected is not None and facts.raw_bytes is not None and facts.raw_bytes != expected:
         problems.append(
             (
                 "tensor-inconsistent",
-                f"{label}: raw_data holds {facts.raw_bytes} bytes, shape {facts.dims} of "
+                f"{label}: raw_data holds {facts.raw_bytes} bytes, shape {_shape(facts.dims)} of "
                 f"data type {facts.data_type} needs {expected}",
             )
         )
@@ -123,7 +144,7 @@ def tensor_problems(facts: TensorFacts, model_dir: str | None) -> list[tuple[str
             problems.append(
                 (
                     "tensor-inconsistent",
-                    f"{label}: {count} values for shape {facts.dims} "
+                    f"{label}: {count} values for shape {_shape(facts.dims)} "
                     f"({elements * per_element} expected)",
                 )
             )
@@ -147,7 +168,8 @@ def _external_problems(
         problems.append(
             (
                 "tensor-inconsistent",
-                f"{label}: external length {length} bytes, shape {facts.dims} needs {expected}",
+                f"{label}: external length {length} bytes, "
+                f"shape {_shape(facts.dims)} needs {expected}",
             )
         )
     needed = length if length is not None else expected
