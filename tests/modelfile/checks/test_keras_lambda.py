@@ -1,5 +1,9 @@
 import base64
 import marshal
+import os
+import signal
+import stat
+import time
 
 import pytest
 from keras_builders import (
@@ -97,3 +101,55 @@ def test_garbage_code_is_reported_without_names(scan_bytes, only):
 
 def test_a_model_without_lambdas_has_no_finding(scan_bytes, only):
     assert only(scan_bytes(keras_bytes(sequential(dense())), "model.keras"), CHECK) == []
+
+
+def _crash(*args):
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def _hang(*args):
+    time.sleep(60)
+
+
+def _garbage(h5file, *args):
+    os.write(_output_fd(), b"\x00" * 64)  # a reader whose memory the file corrupted
+    return {}
+
+
+def _output_fd():
+    fds = (int(name) for name in os.listdir("/proc/self/fd") if int(name) > 2)
+    return next(fd for fd in fds if _is_fifo(fd))
+
+
+def _is_fifo(fd):
+    try:
+        return stat.S_ISFIFO(os.fstat(fd).st_mode)
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the HDF5 reader forks")
+@pytest.mark.parametrize(
+    ("walk", "message"),
+    [(_crash, "crashed (SIGSEGV)"), (_hang, "made no progress"), (_garbage, "unknown kind")],
+)
+def test_a_lambda_survives_a_reader_that_dies_in_the_link_walk(
+    scan_bytes, only, monkeypatch, walk, message
+):
+    """The configs travel before the link walk: a crash, stall or garbage there makes
+    the file malformed and loses the walk, not the critical lambda."""
+    pytest.importorskip("h5py")
+    if walk is _garbage and not os.path.isdir("/proc/self/fd"):
+        pytest.skip("needs /proc/self/fd")
+    from aisec.modelfile.formats import hdf5_isolated, hdf5_read
+
+    monkeypatch.setattr(hdf5_isolated, "STALL_SECONDS", 1)
+    monkeypatch.setattr(hdf5_read, "walk_links", walk)
+    config = legacy_sequential(lambda_layer(lambda_function(), name="evil"))
+    run = scan_bytes(h5_bytes(config), "model.h5")
+    [finding] = only(run, CHECK)
+    assert finding.severity is Severity.CRITICAL
+    assert finding.evidence["layer"] == "evil"
+    [malformed] = only(run, "modelfile.format.malformed")
+    assert message in malformed.message
+    assert run.artefacts[0].format == "keras"

@@ -4,11 +4,13 @@ HDF5 is read through h5py (the optional ``h5`` extra, imported only when an HDF5
 scanned) in a forked child (``hdf5_isolated``): the HDF5 library is C code that crashes
 on some corrupted files. Only metadata is read (``hdf5_read``): the root attributes
 Keras writes, whose ``model_config`` and ``training_config`` are then analysed here as
-Keras configurations, and the link tree, for data that lives in other files.
+Keras configurations, and the link tree, for data that lives in other files. Configs
+that arrived before the reader crashed or stalled are analysed all the same.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from aisec.core.finding import Location
@@ -44,18 +46,23 @@ def analyse_hdf5(blob: Blob, location: Location, ctx: ScanContext, nested: Neste
         return True
     # Only now: the reader and the fork machinery cost start-up time for every scan.
     from aisec.modelfile.formats import hdf5_read
-    from aisec.modelfile.formats.hdf5_isolated import Watchdog, run_isolated
+    from aisec.modelfile.formats.hdf5_isolated import Record, Watchdog, run_isolated
 
-    def read(watchdog: Watchdog) -> dict[str, Any]:
+    def read(watchdog: Watchdog) -> Iterator[Record]:
         return hdf5_read.read_hdf5(blob, MAX_CONFIG_BYTES, ctx.deadline, watchdog)
 
-    outcome = run_isolated(read, ctx.deadline)
+    # What the reader can legitimately send, and no more: its largest JSON record and
+    # each config attribute at its cap.
+    max_bytes = len(hdf5_read.CONFIG_ATTRIBUTES) * MAX_CONFIG_BYTES
+    outcome = run_isolated(
+        read, ctx.deadline, max_json=hdf5_read.MAX_JSON_RECORD, max_bytes=max_bytes
+    )
     found = outcome.result or {}
-    if "open_error" in found:
+    if "open_error" in found and outcome.failure is None:
         reason = f"the HDF5 library cannot open it: {found['open_error']}"
         ctx.skip(location, "hdf5", len(blob), reason)
         return True
-    configs = _configs(found.get("configs"))
+    configs = {k: v for k, v in outcome.blobs.items() if k in hdf5_read.CONFIG_ATTRIBUTES}
     fmt = "keras" if "model_config" in configs else "hdf5"
     ctx.add_artefact(location, fmt, len(blob))
     report = ArtefactReport(location, fmt, len(blob))
@@ -78,19 +85,6 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _configs(raw: Any) -> dict[str, bytes]:
-    import base64
-    import binascii
-
-    configs: dict[str, bytes] = {}
-    for name, text in _dict(raw).items():
-        try:
-            configs[str(name)] = base64.b64decode(str(text), validate=True)
-        except (binascii.Error, ValueError):
-            continue
-    return configs
-
-
 def _facts(found: dict[str, Any], report: ArtefactReport, ctx: ScanContext) -> None:
     """Turn the reader's plain data into anomalies and notes. The reader parsed hostile
     input: its output is checked for shape like any other input."""
@@ -107,8 +101,11 @@ def _facts(found: dict[str, Any], report: ArtefactReport, ctx: ScanContext) -> N
     if found.get("stopped"):
         report.add("limit", f"HDF5 link walk stopped: {found['stopped']}", location)
     problems = [str(p) for p in _list(found.get("unreadable"))]
+    count = found.get("unreadable_count")
+    total = max(count, len(problems)) if isinstance(count, int) else len(problems)
     if found.get("error"):
         problems.insert(0, str(found["error"]))
+        total += 1
     if problems:
-        more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+        more = f" and {total - 1} more" if total > 1 else ""
         ctx.mark_incomplete(location, f"HDF5 objects could not be read: {problems[0]}{more}")

@@ -3,22 +3,27 @@
 h5py gets the artefact's bytes as a read-only file object: nothing is re-opened by path,
 and because h5py's file-object driver serves every file the library opens, external
 links and virtual datasets resolve against the same bytes, never against the disk.
-The result is plain JSON-able data: the Keras root attributes and the link tree.
+The result is records for the parent (``hdf5_isolated``), each sent as soon as it is
+known: the Keras configs as byte strings, the other root attributes, then the link tree.
+A crash or stall in the walk then loses only the walk.
 """
 
 from __future__ import annotations
 
-import base64
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from aisec.modelfile.blob import Blob
-from aisec.modelfile.formats.hdf5_tree import walk_links
+from aisec.modelfile.formats.hdf5_isolated import Record
+from aisec.modelfile.formats.hdf5_tree import MAX_TEXT, MAX_WALK_JSON, clip, walk_links
 
 CONFIG_ATTRIBUTES = ("model_config", "training_config")
 NOTE_ATTRIBUTES = ("keras_version", "backend")
 MAX_NOTE_BYTES = 256
+# The largest JSON record the reader sends: the walk's, or the attributes' (two notes of
+# MAX_NOTE_BYTES, a few limits and errors of MAX_TEXT characters, 6 bytes each at most).
+MAX_JSON_RECORD = max(MAX_WALK_JSON, 6 * (2 * MAX_NOTE_BYTES + 8 * MAX_TEXT) + 4096)
 
 
 class BlobFile(io.RawIOBase):
@@ -74,32 +79,43 @@ def _attribute(h5file: Any, name: str, cap: int) -> bytes | None:
 
 def read_hdf5(
     blob: Blob, config_cap: int, deadline: float, watchdog: Callable[[], None]
-) -> dict[str, Any]:
-    """Root attributes and external references; ``watchdog`` is called at every step."""
+) -> Iterator[Record]:
+    """Root attributes, then external references; ``watchdog`` is called at every step.
+
+    Yields each config as ``(name, bytes)`` (at most ``config_cap`` bytes each), then the
+    notes and limits, then the walk's result; an error ends the records with ``error``."""
     import h5py
 
     handle = BlobFile(blob)
     try:
         h5file = h5py.File(handle, "r")
     except Exception as exc:  # h5py raises OSError, ValueError, KeyError ... on bad files
-        return {"open_error": str(exc)}
-    out: dict[str, Any] = {"configs": {}, "notes": {}, "limits": []}
+        yield {"open_error": clip(str(exc))}
+        return
+    out: dict[str, Any] = {"notes": {}, "limits": []}
     try:
-        for name in (*CONFIG_ATTRIBUTES, *NOTE_ATTRIBUTES):
-            cap = config_cap if name in CONFIG_ATTRIBUTES else MAX_NOTE_BYTES
-            watchdog()
-            try:
-                value = _attribute(h5file, name, cap)
-            except OverflowError as exc:
-                out["limits"].append([name, str(exc)])
-                continue
-            if value is not None and name in CONFIG_ATTRIBUTES:
-                out["configs"][name] = base64.b64encode(value).decode("ascii")
-            elif value is not None:
-                out["notes"][name] = value.decode("utf-8", "replace")
-        out.update(walk_links(h5file, deadline, watchdog))
-    except Exception as exc:  # a corrupt object header surfaces only when it is read
-        out["error"] = f"HDF5 metadata could not be read: {exc}"
+        try:
+            for name in (*CONFIG_ATTRIBUTES, *NOTE_ATTRIBUTES):
+                cap = config_cap if name in CONFIG_ATTRIBUTES else MAX_NOTE_BYTES
+                watchdog()
+                try:
+                    value = _attribute(h5file, name, cap)
+                except OverflowError as exc:
+                    out["limits"].append([name, clip(str(exc))])
+                    continue
+                if value is not None and name in CONFIG_ATTRIBUTES:
+                    yield (name, value)
+                elif value is not None:
+                    out["notes"][name] = value.decode("utf-8", "replace")
+        except Exception as exc:  # a corrupt object header surfaces only when it is read
+            out["error"] = clip(f"HDF5 metadata could not be read: {exc}")
+        yield out
+        if "error" in out:
+            return
+        try:
+            walked = walk_links(h5file, deadline, watchdog)
+        except Exception as exc:
+            walked = {"error": clip(f"HDF5 metadata could not be read: {exc}")}
+        yield walked
     finally:
         h5file.close()  # before the file object goes: h5py must not outlive it
-    return out

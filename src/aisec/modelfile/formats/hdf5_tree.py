@@ -16,10 +16,21 @@ from typing import Any
 
 MAX_LINKS = 100_000
 MAX_REPORTED = 200
+MAX_UNREADABLE = 20  # examples kept; all are counted
+MAX_TEXT = 512  # characters of one name, path or message
+# The most JSON a walk result can take (what the parent accepts): every text is at most
+# MAX_TEXT characters of at most 6 bytes (UTF-8, or \u00XX for control characters), an
+# external entry holds three texts, a fixed word and two integers, plus keys and commas.
+_TEXT_JSON = 6 * MAX_TEXT + 2
+MAX_WALK_JSON = (
+    MAX_REPORTED * (3 * _TEXT_JSON + 256) + (MAX_UNREADABLE + 1) * (_TEXT_JSON + 1) + 1024
+)
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+def clip(value: bytes | str) -> str:
+    """Text of at most ``MAX_TEXT`` characters, for evidence and messages."""
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
 class _Walk:
@@ -33,6 +44,7 @@ class _Walk:
         self.count = 0
         self.external: list[dict[str, Any]] = []
         self.unreadable: list[str] = []
+        self.unreadable_count = 0
         self.stopped: str | None = None
 
     def __call__(self, raw: bytes, info: Any) -> int | None:
@@ -50,11 +62,13 @@ class _Walk:
         try:
             if info.type == self.h5py.h5l.TYPE_EXTERNAL:
                 target, inner = self.root.links.get_val(raw)
-                self._add(raw, "external link", _text(target), object=_text(inner))
+                self._add(raw, "external link", clip(target), object=clip(inner))
             elif info.type == self.h5py.h5l.TYPE_HARD:
                 self._dataset(raw)
         except Exception as exc:  # one corrupt object header must not end the walk
-            self.unreadable.append(f"{_text(raw)}: {exc}")
+            self.unreadable_count += 1
+            if len(self.unreadable) < MAX_UNREADABLE:
+                self.unreadable.append(clip(f"{clip(raw)}: {exc}"))
         return None
 
     def _dataset(self, raw: bytes) -> None:
@@ -65,19 +79,26 @@ class _Walk:
         plist = obj.get_create_plist()
         for index in range(min(plist.get_external_count(), MAX_REPORTED)):
             target, offset, size = plist.get_external(index)
-            self._add(raw, "external storage", _text(target), offset=offset, size=size)
+            self._add(raw, "external storage", clip(target), offset=offset, size=size)
         if plist.get_layout() == h5py.h5d.VIRTUAL:
             for index in range(min(plist.get_virtual_count(), MAX_REPORTED)):
-                target = _text(plist.get_virtual_filename(index))
+                target = clip(plist.get_virtual_filename(index))
                 if target != ".":  # "." is the file itself
                     self._add(raw, "virtual dataset", target)
 
     def _add(self, raw: bytes, how: str, target: str, **evidence: Any) -> None:
-        self.external.append({"dataset": _text(raw), "how": how, "target": target, **evidence})
+        if len(self.external) >= MAX_REPORTED:  # one dataset may name many files
+            return
+        self.external.append({"dataset": clip(raw), "how": how, "target": target, **evidence})
 
 
 def walk_links(h5file: Any, deadline: float, watchdog: Callable[[], None]) -> dict[str, Any]:
     """Every link or dataset whose data lives in another file, as plain data."""
     walk = _Walk(h5file, deadline, watchdog)
     h5file.id.links.visit(walk, info=True)
-    return {"external": walk.external, "unreadable": walk.unreadable, "stopped": walk.stopped}
+    return {
+        "external": walk.external,
+        "unreadable": walk.unreadable,
+        "unreadable_count": walk.unreadable_count,
+        "stopped": walk.stopped,
+    }
