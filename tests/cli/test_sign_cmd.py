@@ -244,3 +244,59 @@ def test_scan_without_require_signature_does_not_import_model_signing(model):
         [sys.executable, "-c", code, str(model)], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_signature_findings_cannot_be_baselined(tmp_path, model, keys):
+    """Review finding: one --write-baseline must not make every later change "known"."""
+    baseline = tmp_path / "baseline.json"
+    scan = ("scan", "-f", "json", "--signature-key", keys.public)
+    done = aisec(*scan, "--write-baseline", baseline, model)
+    assert ("inventory.signature.missing", str(model)) in findings(done)
+    assert done.returncode == 1, done.stdout  # recording a baseline does not accept it
+    assert json.loads(baseline.read_text())["findings"] == []
+    assert aisec(*scan, "--baseline", baseline, model).returncode == 1
+
+    assert aisec("sign", model, "--key", keys.private).returncode == 0
+    (model / "config.json").write_text('{"layers": 3}\n')
+    done = aisec(*scan, "--write-baseline", baseline, model)
+    assert done.returncode == 1
+    assert json.loads(baseline.read_text())["findings"] == []
+    # A baseline that lists the finding (hand-written, or from an older aisec) does not
+    # match it either.
+    [fingerprint] = [f["fingerprint"] for f in json.loads(done.stdout)["findings"]]
+    entry = {"fingerprint": fingerprint, "check_id": "x", "location": "x", "severity": "x"}
+    baseline.write_text(json.dumps({"version": 1, "findings": [entry]}))
+    done = aisec(*scan, "--baseline", baseline, model)
+    assert done.returncode == 1
+    assert "suppression" not in json.loads(done.stdout)["findings"][0]
+
+
+def test_a_fingerprint_suppression_covers_only_the_content_it_was_written_for(model, keys):
+    assert aisec("sign", model, "--key", keys.private).returncode == 0
+    (model / "config.json").write_text('{"layers": 3}\n')
+    scan = ("scan", "-f", "json", "--signature-key", keys.public, "model")
+    cwd = model.parent
+    [finding] = json.loads(aisec(*scan, cwd=cwd).stdout)["findings"]
+    (cwd / "aisec.toml").write_text(
+        "[[suppress]]\n"
+        f'fingerprint = "{finding["fingerprint"]}"\n'
+        'justification = "reviewed edit, re-signing in ticket 42"\n'
+        "expires = 2099-12-31\n"
+    )
+    assert aisec(*scan, cwd=cwd).returncode == 0  # a reviewed, expiring decision applies
+    (model / "config.json").write_text('{"layers": 4}\n')  # a later edit is not covered
+    done = aisec(*scan, cwd=cwd)
+    assert done.returncode == 1
+    assert "suppression" not in json.loads(done.stdout)["findings"][0]
+
+
+def test_verify_prints_the_notes_on_excluded_paths(model, keys):
+    assert aisec("sign", model, "--key", keys.private).returncode == 0
+    (model / ".git" / "hooks").mkdir(parents=True, exist_ok=True)
+    (model / ".git" / "hooks" / "post-checkout").write_text("#!/bin/sh\n")
+    done = aisec("verify", model, "--key", keys.public)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("verified:")
+    assert "  note: .git (a directory) is excluded by the signature and was not checked" in (
+        done.stdout
+    )

@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import re
 import tomllib
 from datetime import date, datetime
 
@@ -131,10 +132,69 @@ def test_all_given_criteria_must_match():
         ("*.pkl", "models/a.pkl", False),  # relative to the base, not "anywhere"
         ("models/a+b(1).pkl", "models/a+b(1).pkl", True),  # regex syntax is literal
         ("models/[unclosed", "models/[unclosed", True),
+        # "**" crosses directories only as a whole segment (gitignore); elsewhere it is "*".
+        ("models**", "models-untrusted/evil.pkl", False),
+        ("models**", "models-untrusted", True),
+        ("models/a**", "models/ab/evil.pkl", False),
+        ("models/**.pkl", "models/sub/a.pkl", False),
+        ("models/**.pkl", "models/a.pkl", True),
+        ("**models/a.pkl", "x/models/a.pkl", False),
+        ("models/***/a.pkl", "models/x/y/a.pkl", False),  # "***" is no "**" segment
+        ("models/***/a.pkl", "models/x/a.pkl", True),
+        ("**", "models/x/a.pkl", True),
+        ("**/a.pkl", "a.pkl", True),
+        ("models/**/**/a.pkl", "models/a.pkl", True),
+        ("models/**/**/a.pkl", "models/x/y/a.pkl", True),
     ],
 )
 def test_glob_semantics(pattern, path, expected):
     assert path_matches(pattern, path, "/repo", "/repo") is expected
+
+
+# A glob segment built from literals, "?", "*", classes and "**" inside a segment, but never
+# a whole "**" segment.
+_PIECE = st.sampled_from(["a", "b", ".", "?", "*", "**", "***", "[ab]", "[!a]"])
+_SEGMENT = st.lists(_PIECE, min_size=1, max_size=4).map("".join).filter(lambda s: s != "**")
+_PATH_SEGMENT = st.text(alphabet="ab.-", min_size=1, max_size=4).filter(
+    lambda s: s not in (".", "..")
+)
+
+
+@settings(max_examples=300)
+@given(
+    glob=st.lists(_SEGMENT, min_size=1, max_size=4),
+    path=st.lists(_PATH_SEGMENT, min_size=1, max_size=7),
+)
+def test_a_glob_without_double_star_segments_matches_only_as_many_segments(glob, path):
+    pattern, subject = "/".join(glob), "/".join(path)
+    matched = compile_glob(pattern).fullmatch(subject) is not None
+    if len(path) != len(glob):
+        assert not matched, (pattern, subject)
+
+
+@settings(max_examples=300)
+@given(
+    glob=st.lists(_SEGMENT, min_size=1, max_size=3),
+    path=st.lists(_PATH_SEGMENT, min_size=1, max_size=6),
+)
+def test_double_star_inside_a_segment_is_a_single_star(glob, path):
+    pattern, subject = "/".join(glob), "/".join(path)
+    starred = re.sub(r"\*+", "*", pattern)
+    assert (compile_glob(pattern).fullmatch(subject) is None) == (
+        compile_glob(starred).fullmatch(subject) is None
+    ), (pattern, subject)
+
+
+@settings(max_examples=200)
+@given(
+    head=st.lists(_PATH_SEGMENT, max_size=3),
+    middle=st.lists(_PATH_SEGMENT, max_size=3),
+    tail=_PATH_SEGMENT,
+)
+def test_a_double_star_segment_spans_any_number_of_directories(head, middle, tail):
+    pattern = "/".join([*head, "**", tail])  # path segments hold no glob syntax
+    subject = "/".join([*head, *middle, tail])
+    assert compile_glob(pattern).fullmatch(subject) is not None
 
 
 def test_relative_globs_start_at_the_config_directory():

@@ -232,6 +232,84 @@ def test_record_baseline_leaves_suppressed_findings_out(tmp_path):
     assert {e["fingerprint"] for e in doc["findings"]} == set(written.fingerprints)
 
 
+# --- findings that never enter or match a baseline (the signature checks) -------------------
+
+
+class Unsigned(Check[Any]):
+    id = "test.signature.changed"
+    title = "Not what was signed"
+    severity = Severity.CRITICAL
+    applies_to = ("signature",)
+    description = "The model is not the one that was signed."
+    baselinable = False
+
+
+def signature_run() -> Run:
+    run = make_run()
+    run.findings.append(
+        Unsigned().finding(Location("models/new.pkl"), "changed", key="changed:new.pkl:ab12")
+    )
+    return run
+
+
+def test_a_baseline_never_matches_findings_of_a_check_that_is_not_baselinable():
+    run = signature_run()
+    # An old (or hand-written) baseline lists the signature finding: it counts all the same.
+    known = Baseline("b.json", frozenset(f.fingerprint for f in run.findings))
+    apply_policy(run, Settings(), [*CHECKS, Unsigned], baseline=known, today=TODAY, cwd="/")
+    assert run.disposition(run.findings[-1]) is None
+    assert run.not_counted()["baseline"] == 4
+    assert run.exit_code(Severity.CRITICAL) == 1
+
+
+def test_record_baseline_leaves_findings_of_a_check_that_is_not_baselinable_out(tmp_path):
+    run = signature_run()
+    apply_policy(run, Settings(), [*CHECKS, Unsigned], today=TODAY, cwd="/")
+    written = record_baseline(run, tmp_path / "b.json", checks=[*CHECKS, Unsigned])
+    assert len(written) == 4 and run.findings[-1].fingerprint not in written
+    assert run.disposition(run.findings[-1]) is None
+    assert run.exit_code(Severity.CRITICAL) == 1  # writing a baseline does not pass this run
+
+
+def test_without_the_checks_the_default_registry_says_what_is_not_baselinable(tmp_path):
+    from aisec.inventory.checks.signature_missing import SignatureMissing
+
+    run = make_run()
+    run.findings.append(
+        SignatureMissing().finding(Location("models"), "no signature", key="missing")
+    )
+    written = record_baseline(run, tmp_path / "b.json")  # as aisec.scan() calls it
+    assert run.findings[-1].fingerprint not in written
+    assert run.disposition(run.findings[-1]) is None
+    assert run.exit_code(Severity.HIGH) == 1
+
+
+def test_the_signature_checks_are_not_baselinable():
+    from aisec.core.registry import default_registry
+    from aisec.core.triage import baselinable
+
+    signature = [c for c in default_registry().enabled() if "signature" in c.applies_to]
+    assert {c.id for c in signature} >= {
+        "inventory.signature.missing",
+        "inventory.signature.invalid",
+        "inventory.signature.content-changed",
+    }
+    assert not any(baselinable(c) for c in signature)
+    assert all(baselinable(c) for c in CHECKS)  # the default
+
+
+def test_a_suppression_still_covers_a_finding_that_is_not_baselinable():
+    """A suppression is a reviewed decision with an expiry: it may set one aside."""
+    run = signature_run()
+    accepted = {
+        "fingerprint": run.findings[-1].fingerprint,
+        "justification": "re-signing after review, ticket 42",
+        "expires": date(2026, 6, 30),
+    }
+    apply_policy(run, Settings(suppress=suppress(accepted)), [*CHECKS, Unsigned], today=TODAY)
+    assert getattr(run.disposition(run.findings[-1]), "status", None) == "suppressed"
+
+
 # --- reports ----------------------------------------------------------------------------
 
 

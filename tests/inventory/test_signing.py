@@ -1,6 +1,7 @@
 """Signing and verifying with the OpenSSF model-signing format, through the library API."""
 
 import base64
+import errno
 import json
 import os
 
@@ -416,3 +417,220 @@ def test_keyless_signing_offline_fails_with_a_message_about_internet_access(mode
     assert "could not reach Sigstore" in caught.value.message
     assert "internet access" in caught.value.hint and "--key" in caught.value.hint
     assert not (model / "model.sig").exists()
+
+
+# -- what the walk cannot hash is named, never skipped (review: linked and unreadable dirs)
+
+
+def elsewhere(tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "evil.py").write_text("import os\n")
+    return outside
+
+
+def test_a_linked_directory_added_after_signing_is_a_named_change(tmp_path, model, keys):
+    sign_model(model, key=keys.private, allow_symlinks=True)
+    os.symlink(elsewhere(tmp_path), model / "extra")
+    report = verify_model(model, key=keys.public)
+    assert report.status is SignatureStatus.CONTENT_CHANGED
+    assert changes(report) == {(Change.ADDED, "extra")}
+    assert "symbolic link to a directory" in report.changes[0].detail
+    assert str(tmp_path / "elsewhere") in report.changes[0].detail
+
+
+def test_a_linked_directory_is_a_disallowed_link_without_allow_symlinks(tmp_path, model, keys):
+    sign_model(model, key=keys.private)
+    os.symlink(elsewhere(tmp_path), model / "tokenizer" / "extra")
+    report = verify_model(model, key=keys.public)
+    assert changes(report) == {(Change.ADDED, "tokenizer/extra")}
+    assert "does not allow" in report.changes[0].detail
+
+
+def test_signing_refuses_a_linked_directory_whose_files_would_go_unsigned(tmp_path, model, keys):
+    os.symlink(elsewhere(tmp_path), model / "extra")
+    with pytest.raises(SigningError, match="extra is a symbolic link to a directory") as caught:
+        sign_model(model, key=keys.private, allow_symlinks=True)
+    assert "--ignore" in caught.value.hint
+    assert not (model / "model.sig").exists()
+    signed = sign_model(model, key=keys.private, allow_symlinks=True, ignore=["extra"])
+    assert "extra" in signed.ignored
+
+
+def test_a_linked_directory_inside_a_linked_directory_does_not_loop(model, keys):
+    sign_model(model, key=keys.private, allow_symlinks=True)
+    os.symlink("..", model / "tokenizer" / "up")  # a cycle a following walk would loop in
+    report = verify_model(model, key=keys.public)
+    assert changes(report) == {(Change.ADDED, "tokenizer/up")}
+
+
+def failing_listing(monkeypatch, directory, error):
+    """``os.scandir`` fails on ``directory`` as it would on one the user cannot read, or
+    one removed while the walk is under way; as root, chmod 000 does not stop a listing."""
+    import aisec.inventory.manifest_diff as manifest_diff
+
+    real = os.scandir
+
+    code = errno.EACCES if error is PermissionError else errno.ENOENT
+
+    def scandir(path):
+        if os.fspath(path) == os.fspath(directory):
+            raise error(code, os.strerror(code), os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(manifest_diff.os, "scandir", scandir)
+
+
+@pytest.mark.parametrize(
+    "error", [PermissionError, FileNotFoundError], ids=["unreadable", "vanished"]
+)
+def test_a_directory_that_cannot_be_listed_is_a_named_change(model, keys, monkeypatch, error):
+    sign_model(model, key=keys.private)
+    (model / "hidden").mkdir()
+    (model / "hidden" / "evil.py").write_text("import os\n")
+    failing_listing(monkeypatch, model / "hidden", error)
+    report = verify_model(model, key=keys.public)
+    assert report.status is SignatureStatus.CONTENT_CHANGED
+    assert changes(report) == {(Change.ADDED, "hidden")}
+    assert "cannot be listed" in report.changes[0].detail
+
+
+def test_a_signed_directory_that_becomes_unlistable_is_changed(model, keys, monkeypatch):
+    sign_model(model, key=keys.private)
+    failing_listing(monkeypatch, model / "tokenizer", PermissionError)
+    report = verify_model(model, key=keys.public)
+    assert changes(report) == {
+        (Change.CHANGED, "tokenizer"),
+        (Change.REMOVED, "tokenizer/vocab.txt"),
+    }
+
+
+def test_signing_refuses_a_directory_that_cannot_be_listed(model, keys, monkeypatch):
+    failing_listing(monkeypatch, model / "tokenizer", PermissionError)
+    with pytest.raises(SigningError, match="tokenizer is a directory that cannot be listed"):
+        sign_model(model, key=keys.private)
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0,
+    reason="runs as root, whom mode 000 does not stop; see the scandir and nobody variants",
+)
+def test_an_unreadable_directory_added_after_signing_is_a_named_change(model, keys):
+    sign_model(model, key=keys.private)
+    (model / "hidden").mkdir()
+    (model / "hidden" / "evil.py").write_text("import os\n")
+    (model / "hidden").chmod(0)
+    try:
+        report = verify_model(model, key=keys.public)
+    finally:
+        (model / "hidden").chmod(0o755)
+    assert changes(report) == {(Change.ADDED, "hidden")}
+    assert "cannot be listed" in report.changes[0].detail
+
+
+def test_an_unreadable_directory_is_named_for_a_user_who_cannot_read_it():
+    """The real permission case as root: the walk runs in a child as ``nobody``."""
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("needs root to run a child as another user (the non-root test covers it)")
+    base = tempfile.mkdtemp(prefix="aisec-walk-")
+    try:
+        os.chmod(base, 0o755)
+        model = os.path.join(base, "m")
+        os.makedirs(os.path.join(model, "hidden"))
+        with open(os.path.join(model, "a.bin"), "w") as handle:
+            handle.write("a")
+        with open(os.path.join(model, "hidden", "evil.py"), "w") as handle:
+            handle.write("x")
+        os.chmod(os.path.join(model, "hidden"), 0)
+        code = (
+            "import sys; from pathlib import Path\n"
+            "from aisec.inventory.manifest_diff import current_files\n"
+            "files, irregular = current_files(Path(sys.argv[1]), [], False)\n"
+            "print(sorted(p.name for p in files), sorted(irregular.items()))\n"
+        )
+        src = os.path.dirname(os.path.dirname(os.path.abspath(__import__("aisec").__file__)))
+        result, why = None, "no interpreter"
+        # This venv's interpreter may live where nobody cannot reach (/root/.pyenv).
+        for python in dict.fromkeys([sys.executable, "/usr/bin/python3"]):
+            try:
+                result = subprocess.run(
+                    [python, "-c", code, model],
+                    user="nobody",
+                    capture_output=True,
+                    text=True,
+                    env={"PYTHONPATH": src, "PATH": os.environ.get("PATH", "")},
+                    timeout=60,
+                    check=False,
+                )
+            except (KeyError, OSError) as exc:  # no such user; cannot execute
+                result, why = None, str(exc)
+                continue
+            if result.returncode == 0:
+                break
+            why = result.stderr[-300:]
+        if result is None or result.returncode != 0:
+            pytest.skip(f"cannot run the walk as nobody here: {why}")
+        assert "['a.bin']" in result.stdout
+        assert "('hidden', 'is a directory that cannot be listed (Permission denied)" in (
+            result.stdout
+        )
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+# -- the content digest of each change ---------------------------------------------------
+
+
+def test_added_and_changed_files_carry_their_current_digest(model, keys):
+    import hashlib
+
+    sign_model(model, key=keys.private)
+    flip_one_byte(model)
+    add_a_file(model)
+    remove_a_file(model)
+    report = verify_model(model, key=keys.public)
+    by_name = {c.name: c for c in report.changes}
+    for name in ("weights.safetensors", "tokenizer/extra.py"):
+        expected = hashlib.sha256((model / name).read_bytes()).hexdigest()
+        assert by_name[name].digest == expected
+        assert by_name[name].to_dict()["digest"] == expected
+    assert by_name["config.json"].digest == ""
+
+
+# -- paths the signature excludes: notes, not failures -------------------------------------
+
+
+def test_what_lies_under_excluded_paths_is_noted(tmp_path, model, keys):
+    sign_model(model, key=keys.private)
+    outside = tmp_path / "model.bundle"
+    outside.write_bytes((model / "model.sig").read_bytes())
+    (model / "model.sig").unlink()
+    (model / "model.sig").mkdir()  # a directory named like the signature the signer left out
+    (model / "model.sig" / "evil.py").write_text("import os\n")
+    (model / ".git" / "hooks").mkdir()
+    (model / ".git" / "hooks" / "post-checkout").write_text("#!/bin/sh\n")
+    report = verify_model(model, key=keys.public, signature=outside)
+    assert report.verified, report.reason  # the signer excluded both: not a failure
+    assert ".git (a directory) is excluded by the signature and was not checked" in report.notes
+    assert "model.sig (a directory) is excluded by the signature and was not checked" in (
+        report.notes
+    )
+    assert report.to_dict()["notes"] == list(report.notes)
+
+
+def test_the_signature_being_read_is_not_noted(model, keys):
+    shutil_rmtree_git(model)
+    sign_model(model, key=keys.private)
+    report = verify_model(model, key=keys.public)
+    assert report.verified and report.notes == ()
+
+
+def shutil_rmtree_git(model):
+    import shutil
+
+    shutil.rmtree(model / ".git")

@@ -175,6 +175,14 @@ def _signed_text(signed: SignedModel) -> str:
 
 
 def _report_text(report: SignatureReport) -> str:
+    from aisec.report import printable
+
+    text = _verdict_text(report)
+    notes = [f"  note: {printable(note)}" for note in report.notes]
+    return "\n".join([text, *notes])
+
+
+def _verdict_text(report: SignatureReport) -> str:
     from aisec.inventory.signature_report import SignatureStatus
     from aisec.report import printable
 

@@ -50,6 +50,10 @@ class Check(Generic[S]):
     # The severity under ``strict`` (``--strict``), for checks whose findings mean "not on
     # an allowlist" rather than "known dangerous"; None: ``strict`` leaves them alone.
     strict_severity: ClassVar[Severity | None] = None
+    # False for checks whose findings must never be accepted once for ever by a baseline
+    # (a missing or broken signature stays a finding until fixed or suppressed with a
+    # justification and an expiry).
+    baselinable: ClassVar[bool] = True
 
     def __init__(self) -> None:
         """Subclasses take keyword parameters and only store them."""
@@ -106,6 +110,8 @@ def metadata_problems(cls: type[Any]) -> list[str]:
     strict = getattr(cls, "strict_severity", None)
     if strict is not None and not isinstance(strict, Severity):
         problems.append("strict_severity must be a Severity or None")
+    if not isinstance(getattr(cls, "baselinable", True), bool):
+        problems.append("baselinable must be a bool")
     applies = getattr(cls, "applies_to", None)
     if not (isinstance(applies, tuple) and applies and all(isinstance(a, str) for a in applies)):
         problems.append("applies_to must be a non-empty tuple of subject kinds")

@@ -1,4 +1,5 @@
-"""Path globs for suppressions: ``*`` and ``?`` within one directory, ``**`` across.
+"""Path globs for suppressions: ``*`` and ``?`` within one directory, ``**`` across
+(as a whole path segment only, as in ``.gitignore``).
 
 Python's ``fnmatch`` lets ``*`` cross ``/``, so ``models/*.pkl`` would cover every
 subdirectory; a suppression must cover no more than it says.
@@ -15,20 +16,31 @@ from aisec.core.errors import ConfigError
 
 def compile_glob(pattern: str, where: str = "path") -> re.Pattern[str]:
     """A glob as a regular expression: ``*`` and ``?`` stay within one path segment,
-    ``**`` crosses segments, ``[...]`` is a character class."""
+    ``**`` crosses segments, ``[...]`` is a character class.
+
+    As in ``.gitignore``, ``**`` crosses directories only as a whole segment (``**/x``,
+    ``a/**/x``, ``a/**``); anywhere else (``models**``, ``a**b``) it is a plain ``*``, so
+    ``models**`` does not reach into ``models-untrusted/``.
+    """
     out: list[str] = []
     i, n = 0, len(pattern)
     while i < n:
         char = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif char == "*":
-            out.append("[^/]*")
-            i += 1
+        if char == "*":
+            end = i
+            while end < n and pattern[end] == "*":
+                end += 1
+            whole = (i == 0 or pattern[i - 1] == "/") and (end == n or pattern[end] == "/")
+            if whole and end - i == 2 and end < n:  # "**/": any directories, or none
+                if out[-1:] != ["(?:.*/)?"]:  # "**/**/" is "**/" (and no backtracking blowup)
+                    out.append("(?:.*/)?")
+                i = end + 1
+            elif whole and end - i == 2:  # a trailing "**": everything below
+                out.append(".*")
+                i = end
+            else:  # "*", or "**" inside a segment: within the segment (runs are one "*")
+                out.append("[^/]*")
+                i = end
         elif char == "?":
             out.append("[^/]")
             i += 1

@@ -54,13 +54,43 @@ def apply_policy(
     False (the caller read it already); ``today`` (for expiry) defaults to the local date,
     ``cwd`` (what relative artefact paths are relative to) to the process's.
     """
+    checks = list(checks)  # read twice: strict severities, then what may be baselined
     if settings.strict:
         apply_strict(run, checks)
     apply_suppressions(run, settings.suppress, today or date.today(), cwd or os.getcwd())
     if baseline is None and read_configured:
         baseline = load_baseline(settings)
     if baseline is not None:
-        apply_baseline(run, baseline)
+        apply_baseline(run, baseline, checks=checks)
+
+
+def baselinable(check: type[Check[Any]]) -> bool:
+    """Whether findings of ``check`` may enter and match a baseline.
+
+    A check sets ``baselinable = False`` when "known" must not mean "accepted for good":
+    the signature checks, whose findings say the model is not the one that was signed
+    (docs/adr/0008). Only a suppression, reviewed and expiring, can set those aside.
+    """
+    return getattr(check, "baselinable", True) is not False
+
+
+def never_baselined(run: Run, checks: Iterable[type[Check[Any]]] | None = None) -> frozenset[str]:
+    """The ids of the checks behind ``run``'s findings that are not :func:`baselinable`.
+
+    Without ``checks`` (the classes the run was judged with), each finding's check is
+    looked up in the default registry; a caller with its own registry passes them.
+    """
+    if checks is not None:
+        return frozenset(c.id for c in checks if not baselinable(c))
+    from aisec.core.registry import default_registry
+
+    registry = default_registry()
+    out = set()
+    for check_id in {f.check_id for f in run.findings}:
+        entry = registry.get(check_id)
+        if entry is not None and entry.check is not None and not baselinable(entry.check):
+            out.add(check_id)
+    return frozenset(out)
 
 
 def apply_strict(run: Run, checks: Iterable[type[Check[Any]]]) -> None:
@@ -103,23 +133,42 @@ def apply_suppressions(
             )
 
 
-def apply_baseline(run: Run, baseline: Baseline) -> None:
+def apply_baseline(
+    run: Run, baseline: Baseline, *, checks: Iterable[type[Check[Any]]] | None = None
+) -> None:
+    """Mark the findings ``baseline`` lists as known, except those of checks that are not
+    :func:`baselinable` (an old baseline may list them: they count all the same)."""
     why = f"known finding, listed in the baseline {baseline.path}"
+    never = never_baselined(run, checks)
     for finding in run.findings:
         fingerprint = finding.fingerprint
-        if fingerprint and fingerprint not in run.dispositions and fingerprint in baseline:
+        if (
+            fingerprint
+            and fingerprint not in run.dispositions
+            and fingerprint in baseline
+            and finding.check_id not in never
+        ):
             run.dispositions[fingerprint] = Disposition("baseline", why, baseline.path)
 
 
-def record_baseline(run: Run, path: str | os.PathLike[str]) -> Baseline:
+def record_baseline(
+    run: Run,
+    path: str | os.PathLike[str],
+    *,
+    checks: Iterable[type[Check[Any]]] | None = None,
+) -> Baseline:
     """Write every finding that no suppression covers to the baseline at ``path``, and
     treat them as in that baseline for this run's verdict too.
 
     Suppressed findings stay out: their suppression expires, a baseline entry would not.
+    So do findings of checks that are not :func:`baselinable` (``checks``: the classes
+    the run was judged with; the default registry's otherwise): they still count.
     """
-    kept = [f for f in run.findings if _not_suppressed(run, f)]
+    judged = None if checks is None else list(checks)
+    never = never_baselined(run, judged)
+    kept = [f for f in run.findings if _not_suppressed(run, f) and f.check_id not in never]
     baseline = write_baseline(path, kept, run.tool_version)
-    apply_baseline(run, baseline)
+    apply_baseline(run, baseline, checks=judged)
     return baseline
 
 

@@ -31,18 +31,23 @@ class FileChange:
     """One file that differs from the signed manifest.
 
     ``name`` is the file's name in the manifest (relative to the model directory, or the
-    file's own name for a single-file model); ``path`` is where it is on disk.
+    file's own name for a single-file model); ``path`` is where it is on disk. ``digest``
+    is the file's current content digest, hashed as the manifest says (empty for a file
+    that is gone or could not be hashed).
     """
 
     name: str
     path: str
     change: Change
     detail: str = ""
+    digest: str = ""
 
     def to_dict(self) -> dict[str, str]:
         out = {"name": self.name, "path": self.path, "change": self.change.value}
         if self.detail:
             out["detail"] = self.detail
+        if self.digest:
+            out["digest"] = self.digest
         return out
 
 

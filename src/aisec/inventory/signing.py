@@ -10,7 +10,10 @@ name model-signing's own tool uses, and it travels with the directory), ``FILE.s
 beside a single-file model. A signature inside the directory is excluded from what is
 hashed, as are ``.git``, ``.github``, ``.gitignore`` and ``.gitattributes``
 (model-signing's defaults) and the paths given to ``ignore``; the excluded paths are
-recorded in the signed statement, so the verifier ignores exactly those.
+recorded in the signed statement, so the verifier ignores exactly those. The files are
+listed by aisec's own walk (:func:`aisec.inventory.manifest_diff.current_files`), the one
+the verifier uses, and signing refuses what that walk cannot hash (a link to a directory,
+a directory it cannot list) rather than leave it silently unsigned.
 
 model-signing is imported only inside the functions of this package (signing, verifying,
 bundle, keyless): it costs most of a second to import (see docs/adr/0005).
@@ -29,6 +32,9 @@ from aisec.inventory import signing_keys
 from aisec.inventory.keyless import keyless_error, keyless_signer
 
 DEFAULT_SIGNATURE_NAME = "model.sig"
+# What model-signing leaves out when signing with ``ignore_git_paths=True``; recorded in
+# the signed statement, so the verifier reads them from there.
+GIT_PATHS: Final = (".git", ".gitattributes", ".github", ".gitignore")
 HASH_ALGORITHM: Final = "sha256"
 
 
@@ -187,13 +193,14 @@ def _signer(
 def _hash(root: Path, ignored: list[PurePosixPath], allow_symlinks: bool) -> Any:
     from model_signing import hashing
 
+    files = _files_to_sign(root, ignored, allow_symlinks)
     config = hashing.Config().use_file_serialization(  # type: ignore[no-untyped-call]
         hashing_algorithm=HASH_ALGORITHM, allow_symlinks=allow_symlinks
     )
     config.set_ignored_paths(paths=[Path(p) for p in ignored], ignore_git_paths=True)
     config.set_allow_symlinks(allow_symlinks)
     try:
-        return config.hash(root)
+        return config.hash(root, files_to_hash=files)
     except ValueError as exc:  # a symbolic link or a special file inside the model
         hint = "pass --allow-symlinks to sign links (their targets are hashed)"
         if "symlink" not in str(exc):
@@ -203,6 +210,27 @@ def _hash(root: Path, ignored: list[PurePosixPath], allow_symlinks: bool) -> Any
         raise InputError(
             f"cannot read {exc.filename}: {exc.strerror}", hint="check permissions"
         ) from None
+
+
+def _files_to_sign(root: Path, ignored: list[PurePosixPath], allow_symlinks: bool) -> list[Path]:
+    """The files to hash, walked as the verifier walks them; refuse what would be left out.
+
+    model-signing's own listing (``glob("**/*")``) skips linked and unreadable
+    directories without a word: a signature made that way would not cover files that
+    are there, and the verifier (which reports such directories) would never agree.
+    """
+    from aisec.inventory.manifest_diff import LINK_NOT_ALLOWED, current_files
+
+    skip = [*ignored, *(PurePosixPath(p) for p in GIT_PATHS)]
+    files, irregular = current_files(root, skip, allow_symlinks)
+    if not irregular:
+        return files
+    shown = [f"{name} {why}" for name, why in sorted(irregular.items())]
+    more = f" (and {len(shown) - 3} more)" if len(shown) > 3 else ""
+    hint = "remove it or exclude it with --ignore"
+    if all(why == LINK_NOT_ALLOWED for why in irregular.values()):
+        hint = "pass --allow-symlinks to sign links (their targets are hashed)"
+    raise SigningError(f"cannot sign {root}: " + "; ".join(shown[:3]) + more, hint=hint)
 
 
 def _write_atomically(bundle: Any, target: Path) -> None:

@@ -16,9 +16,10 @@ named change rather than an exception.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from aisec.core.errors import InputError, UsageError
@@ -81,9 +82,30 @@ def verify_model(
     )
     status = SignatureStatus.CONTENT_CHANGED if changes else SignatureStatus.VERIFIED
     reason = _summary(changes)
+    notes = (*notes, *_unchecked(root, params["ignore_paths"], target))
     return SignatureReport(
         location, status, str(target), reason, method, signer, tuple(changes), files, notes
     )
+
+
+def _unchecked(root: Path, ignored: Sequence[PurePosixPath], target: Path) -> list[str]:
+    """A note for each path the signature excludes that is present now, except the
+    signature being read: whatever it holds was not compared (it may have been added
+    since signing; nothing says what was there then), so it must not pass unmentioned.
+    Notes, not failures: the signer chose to leave these paths out (docs/adr/0009)."""
+    if not root.is_dir():
+        return []
+    own = target.resolve()
+    notes = []
+    for relative in sorted(set(ignored)):
+        path = root / relative
+        if not os.path.lexists(path) or (path.resolve() == own and path.is_file()):
+            continue
+        what = "a directory" if path.is_dir() and not path.is_symlink() else "present"
+        notes.append(
+            f"{relative.as_posix()} ({what}) is excluded by the signature and was not checked"
+        )
+    return notes
 
 
 def _summary(changes: list[FileChange]) -> str:

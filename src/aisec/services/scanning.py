@@ -45,5 +45,5 @@ def scan(
     add_signature_findings(run, signatures, registry)
     apply_policy(run, settings, registry.enabled(), baseline=baseline, read_configured=False)
     if write_baseline is not None:
-        record_baseline(run, write_baseline)
+        record_baseline(run, write_baseline, checks=registry.enabled())
     return run

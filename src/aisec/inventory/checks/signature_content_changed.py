@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from aisec.core.check import Check
 from aisec.core.finding import Finding, Location
@@ -13,6 +14,8 @@ class SignatureContentChanged(Check[SignatureReport]):
     title = "Model files differ from what was signed"
     severity = Severity.CRITICAL
     applies_to = ("signature",)
+    # Never known: a baseline would accept this model state for good (docs/adr/0009).
+    baselinable: ClassVar[bool] = False
     refs = ("AML.T0010.003", "AML.T0018", "ML06:2023", "LLM03:2025", "CWE-345")
     description = (
         "The signature is authentic, but a file was added, removed or changed since "
@@ -35,6 +38,9 @@ class SignatureContentChanged(Check[SignatureReport]):
                     "file": change.name,
                     "model": subject.location.path,
                     "signature": subject.signature,
+                    **({"digest": change.digest} if change.digest else {}),
                 },
-                key=f"{change.change.value}:{change.name}",
+                # The current content is part of the identity: a suppression by
+                # fingerprint covers this content of this file, not the next edit.
+                key=f"{change.change.value}:{change.name}:{change.digest or change.detail}",
             )

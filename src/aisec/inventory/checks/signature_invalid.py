@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from aisec.core.check import Check
 from aisec.core.finding import Finding, Location
@@ -13,6 +14,8 @@ class SignatureInvalid(Check[SignatureReport]):
     title = "Model signature is invalid"
     severity = Severity.CRITICAL
     applies_to = ("signature",)
+    # Never known: a baseline would accept this model state for good (docs/adr/0009).
+    baselinable: ClassVar[bool] = False
     refs = ("AML.T0010.003", "ML06:2023", "LLM03:2025", "CWE-347")
     description = (
         "The signature file is not a readable Sigstore bundle, was made with a different "

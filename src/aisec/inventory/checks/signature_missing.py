@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from aisec.core.check import Check
 from aisec.core.finding import Finding
@@ -13,6 +14,8 @@ class SignatureMissing(Check[SignatureReport]):
     title = "Model has no signature"
     severity = Severity.HIGH
     applies_to = ("signature",)
+    # Never known: a baseline would accept this model state for good (docs/adr/0009).
+    baselinable: ClassVar[bool] = False
     refs = ("AML.T0010.003", "ML06:2023", "LLM03:2025", "CWE-345", "CWE-494")
     description = (
         "A signature was required (--require-signature) but none was found where it is "
