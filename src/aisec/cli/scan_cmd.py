@@ -72,6 +72,22 @@ def scan(
             help="PEM public key or CA certificates to verify with (implies --require-signature).",
         ),
     ] = None,
+    record: Annotated[
+        bool | None,
+        typer.Option(
+            "--record/--no-record",
+            help="Record the run in the store [default: when a store is configured or"
+            " .aisec/aisec.db exists].",
+        ),
+    ] = None,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            metavar="URL",
+            help="The store to record in (sqlite:///PATH or postgresql+psycopg://...).",
+        ),
+    ] = None,
 ) -> int:
     """Scan model files statically for code execution, tampering and malformed structure.
 
@@ -93,6 +109,7 @@ def scan(
         "baseline": baseline,
         "require_signature": require_signature,
         "signature_key": signature_key,
+        "record_runs": record,
     }
     settings = load_settings(overrides)
     if allow_global or deny_global:
@@ -134,7 +151,19 @@ def scan(
     else:
         sys.stdout.write(text)
     code: int = run.exit_code(settings.fail_on)
+    _record(run, settings, code, database)
     return code
+
+
+def _record(run: Any, settings: Any, code: int, database: str | None) -> None:
+    """After the report is out, so that a slow or broken store cannot withhold it."""
+    from aisec.services.recording import record_run, should_record
+
+    if not should_record(settings, database):
+        return
+    recorded = record_run(run, settings, exit_code=code, url=database)
+    if recorded.warning:
+        sys.stderr.write(f"aisec: warning: {recorded.warning}\n")
 
 
 def render_report(run: Any, fmt: str, fail_on: Any, rules: Any, *, to_terminal: bool) -> str:
