@@ -12,6 +12,7 @@ import marshal
 import os
 import subprocess
 import tarfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -23,9 +24,10 @@ from test_fuzz import FUZZ, mutated, scan_blob
 from aisec.core.errors import LimitExceeded
 from aisec.core.run import ArtefactStatus
 from aisec.core.settings import Settings
-from aisec.modelfile.formats import tf_graph
+from aisec.modelfile.formats import tf_analysis, tf_graph, tf_text
 from aisec.modelfile.formats.protobuf import ProtobufError, fields
 from aisec.modelfile.formats.tf_analysis import collect, read_tensorflow
+from aisec.modelfile.formats.tf_graph import Deadline
 from aisec.modelfile.formats.tf_policy import load_op_policy
 from aisec.modelfile.formats.tf_sniff import looks_like_graph_def, looks_like_saved_model
 from aisec.modelfile.scanner import scan
@@ -284,6 +286,79 @@ meta_graphs {
 def test_broken_text_is_malformed(scan_bytes):
     run = scan_bytes(b'node { name: "a" op: "PyFunc"', "graph.pbtxt")
     assert {f.check_id for f in run.findings} == {"modelfile.format.malformed"}
+
+
+def escape_heavy_text(n: int) -> bytes:
+    """A text GraphDef of about 6 * n bytes: a string of n escapes, another of n / 5
+    adjacent strings, and the op and path of a ReadFile written in pieces and escapes."""
+    junk = rb"\101" * (n - 2) + rb"\x42\u0043"
+    many = b" ".join([rb'"\x41"'] * (n // 5))
+    return b"".join(
+        [
+            b'node { name: "junk" op: "NoOp" attr { key: "_a" value { s: "%s" } } }\n' % junk,
+            b'node { name: "many" op: "NoOp" attr { key: "_b" value { s: %s } } }\n' % many,
+            b'node { name: "path" op: "Const" attr { key: "value" value { tensor {\n'
+            rb'  dtype: DT_STRING string_val: "/etc/" "pa" "ss\167d" } } } }' + b"\n",
+            rb'node { name: "r" op: "Re" "ad\106" "ile" input: "path" }' + b"\n",
+        ]
+    )
+
+
+def test_escape_heavy_text_parses_in_linear_time(scan_bytes):
+    # 1.3 MB: each escape copied the rest of its string (9 s before), each adjacent string
+    # the value so far; a regression meets the deadline checks of the parser
+    from aisec.modelfile.formats.tf_text import encode
+
+    n = 250_000
+    text = escape_heavy_text(n)
+    _, data = encode(text)
+    assert b"A" * (n - 2) + b"BC" in data and b"A" * (n // 5) in data
+    run = scan_bytes(text, "graph.pbtxt", Settings(timeout_seconds=20))
+    assert run.artefacts[0].status is ArtefactStatus.ANALYSED
+    [finding] = run.findings
+    assert finding.check_id == "modelfile.tensorflow.file-access-op"
+    assert finding.evidence["op"] == "ReadFile"
+    assert finding.evidence["paths"] == ["/etc/passwd"]
+
+
+def test_the_text_parser_stops_at_the_deadline(monkeypatch):
+    monkeypatch.setattr(tf_text, "CHECK_EVERY", 1)
+    spent = Deadline(time.monotonic() - 1, 7)
+    with pytest.raises(LimitExceeded) as raised:
+        tf_text.encode(b'node { name: "a" op: "NoOp" }', spent)
+    assert raised.value.limit == "timeout_seconds"
+    with pytest.raises(LimitExceeded):
+        tf_text._Unquote(spent)(rb'"\101"', bytearray())
+
+
+def test_the_graph_walks_stop_at_the_deadline(monkeypatch):
+    data = tg.variable_chain(2, 3, "/etc/passwd").SerializeToString()
+    _, metas = read_tensorflow(memoryview(data), load_op_policy())
+    monkeypatch.setattr(tf_graph, "CHECK_EVERY", 1)
+    metas[0].graph.budget.deadline = Deadline(time.monotonic() - 1, 7)
+    with pytest.raises(LimitExceeded) as raised:
+        collect(metas, load_op_policy())
+    assert raised.value.limit == "timeout_seconds"
+
+
+@pytest.mark.parametrize("name", ["frozen.pb", "graph.pbtxt"])
+def test_a_deadline_met_in_the_analysis_is_a_limit_finding(tmp_path, monkeypatch, name):
+    monkeypatch.setattr(tf_graph, "CHECK_EVERY", 1)
+    monkeypatch.setattr(tf_text, "CHECK_EVERY", 1)
+    monkeypatch.setattr(tf_analysis, "_deadline", lambda ctx: Deadline(time.monotonic() - 1, 7))
+    graph = tg.variable_chain(2, 3, "/etc/passwd")
+    path = tmp_path / name
+    if name.endswith(".pbtxt"):
+        from google.protobuf import text_format
+
+        path.write_text(text_format.MessageToString(graph))
+    else:
+        path.write_bytes(graph.SerializeToString())
+    run = scan([path], Settings())
+    [finding] = run.findings
+    assert finding.check_id == "modelfile.limits.exceeded"
+    assert "timeout_seconds" in finding.message
+    assert run.artefacts[0].status is ArtefactStatus.INCOMPLETE
 
 
 @FUZZ

@@ -207,6 +207,40 @@ def benign_graph():
     )
 
 
+# -- hostile resolution structure -------------------------------------------------------------
+def variable_chain(k: int, depth: int, path: str):
+    """ReadFile of ``r0``, where each variable ``v<i>`` is assigned ``k`` times from the read
+    of the next one, and the last from a constant ``path``: following every assignment
+    without memo takes ``k ** (depth + 1)`` steps (k=4, depth 11: about a minute)."""
+    nodes = []
+    for i in range(depth + 2):
+        nodes += [node(f"v{i}", "VarHandleOp"), node(f"r{i}", "ReadVariableOp", [f"v{i}"])]
+    for i in range(depth + 1):
+        nodes += [node(f"a{i}_{j}", "AssignVariableOp", [f"v{i}", f"r{i + 1}"]) for j in range(k)]
+    nodes += [const("path", path), node("last", "AssignVariableOp", [f"v{depth + 1}", "path"])]
+    nodes.append(node("read", "ReadFile", ["r0"]))
+    return graph(*nodes)
+
+
+def call_chain(k: int, depth: int, *, asset: bool):
+    """A vocabulary table initialised in ``f0`` from its argument; ``f<i>`` is called
+    ``k`` times by ``f<i+1>`` with its own argument, and the last ``k`` times by the
+    graph with an asset (a SavedModel) or a constant path: following every caller without
+    memo takes ``k ** (depth + 1)`` steps."""
+    init = node("init", "InitializeTableFromTextFileV2", ["table", "a"])
+    functions = [function("f0", node("table", "HashTableV2"), init, args=("a",))]
+    for i in range(1, depth + 1):
+        calls = [call(f"c{j}", f"f{i - 1}", ["a"]) for j in range(k)]
+        functions.append(function(f"f{i}", *calls, args=("a",)))
+    source = node("asset_path", "Placeholder") if asset else const("asset_path", "/etc/shadow")
+    calls = [call(f"call{j}", f"f{depth}", ["asset_path"]) for j in range(k)]
+    meta = meta_graph(
+        graph(source, *calls, functions=functions),
+        assets=[("asset_path:0", "vocab.txt")] if asset else (),
+    )
+    return saved_model(meta)
+
+
 # -- the other files of a SavedModel directory ----------------------------------------------
 def fingerprint() -> bytes:
     version = varint(1 << 3) + varint(1)

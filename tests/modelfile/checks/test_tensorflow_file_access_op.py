@@ -3,6 +3,11 @@ model's own checkpoint saver and vocabulary assets."""
 
 import pytest
 
+from aisec.core.run import ArtefactStatus
+from aisec.core.settings import Settings
+from aisec.modelfile.formats import tf_graph, tf_ops
+from aisec.modelfile.scanner import scan
+
 tg = pytest.importorskip("tensorflow_graphs")
 scan_bytes = tg.scan_bytes
 
@@ -168,3 +173,48 @@ def test_tf2_vocabulary_passed_by_a_graph_call_resolves_through_variables(scan_b
     meta = tg.meta_graph(tg.graph(*nodes, tg.const("evil", "/etc/hosts"), functions=[initializer]))
     [finding] = only(scan_bytes(tg.saved_model(meta), "saved_model2.pb"), CHECK)
     assert finding.evidence["paths"] == ["/etc/hosts"]
+
+
+# -- resolution is memoised, budgeted and fails closed ---------------------------------------
+# Scans with a low time budget: work that regresses to exponential meets the deadline
+# checks and becomes a limit finding, which the strict scan_bytes fixture rejects.
+QUICK = Settings(timeout_seconds=20)
+
+
+def test_variables_assigned_many_times_resolve_once(scan_bytes, only):
+    # k=4, depth 11: 4**12 paths through the assignments, about a minute before memoising
+    data = tg.variable_chain(4, 11, "/etc/passwd").SerializeToString()
+    run = scan_bytes(data, "frozen.pb", QUICK)
+    assert {f.check_id for f in run.findings} == {CHECK}
+    [finding] = run.findings
+    assert finding.evidence["paths"] == ["/etc/passwd"]  # resolved through every level
+    assert finding.evidence["nodes"] == ["graph, node 'read'"]
+
+
+def test_variable_chains_deeper_than_the_resolution_depth_are_unknown(scan_bytes, only):
+    data = tg.variable_chain(4, tf_ops.MAX_RESOLVE_DEPTH, "/etc/passwd").SerializeToString()
+    [finding] = only(scan_bytes(data, "frozen.pb", QUICK), CHECK)
+    assert "paths" not in finding.evidence  # reported, the path beyond the depth unseen
+
+
+def test_functions_called_many_times_resolve_once(scan_bytes, ids, only):
+    # every argument has 4 callers, 12 levels up: 4**12 paths before memoising
+    benign = scan_bytes(tg.call_chain(4, 11, asset=True), "saved_model.pb", QUICK)
+    assert ids(benign) == set()
+    run = scan_bytes(tg.call_chain(4, 11, asset=False), "saved_model2.pb", QUICK)
+    [finding] = only(run, CHECK)
+    assert finding.evidence["paths"] == ["/etc/shadow"]
+    assert ids(run) == {CHECK}
+
+
+def test_a_spent_resolution_budget_reports_what_it_could_not_resolve(tmp_path, monkeypatch):
+    monkeypatch.setattr(tf_graph, "MAX_RESOLUTIONS", 10)
+    path = tmp_path / "saved_model.pb"
+    path.write_bytes(tg.call_chain(4, 3, asset=True))  # silent with the budget it needs
+    run = scan([path], QUICK)
+    by_check = {f.check_id: f for f in run.findings}
+    assert set(by_check) == {CHECK, "modelfile.limits.exceeded"}
+    assert by_check[CHECK].evidence["op"] == "InitializeTableFromTextFileV2"
+    assert "resolution budget" in by_check[CHECK].message
+    assert "name resolution steps" in by_check["modelfile.limits.exceeded"].message
+    assert run.artefacts[0].status is ArtefactStatus.INCOMPLETE

@@ -16,7 +16,7 @@ from aisec.core.finding import Location
 from aisec.modelfile.blob import Blob
 from aisec.modelfile.context import ScanContext
 from aisec.modelfile.formats.protobuf import LENGTH, VARINT, Buffer, ProtobufError, fields
-from aisec.modelfile.formats.tf_graph import GRAPH, Budget, Graph, read_graph
+from aisec.modelfile.formats.tf_graph import GRAPH, Budget, Deadline, Graph, read_graph
 from aisec.modelfile.formats.tf_ops import MetaGraphOps, Use
 from aisec.modelfile.formats.tf_policy import OpPolicy, load_op_policy
 from aisec.modelfile.formats.tf_savedmodel import MetaGraph, read_saved_model
@@ -49,12 +49,16 @@ def readings(data: Buffer) -> tuple[bool, bool]:
 
 
 def read_tensorflow(
-    data: Buffer, policy: OpPolicy, saved_model: bool | None = None
+    data: Buffer,
+    policy: OpPolicy,
+    saved_model: bool | None = None,
+    budget: Budget | None = None,
 ) -> tuple[str, list[MetaGraph]]:
     """The file's format name and meta graphs (a bare GraphDef is one, without saver);
-    ``saved_model`` says which it is when that is known (text format)."""
+    ``saved_model`` says which it is when that is known (text format). ``budget`` is the
+    work allowed for the file (caps, deadline), shared by every graph in it."""
     saved, graph = readings(data) if saved_model is None else (saved_model, not saved_model)
-    budget, wanted = Budget(), policy.wanted_attrs
+    budget, wanted = budget or Budget(), policy.wanted_attrs
     metas: list[MetaGraph] = []
     # A reading that fails is an error even when the other one decodes: the loader may
     # be using the failed one, and its content would go unseen.
@@ -107,6 +111,7 @@ def _embedded(meta: MetaGraph) -> list[MetaGraph]:
     inner = []
     for scope in meta.graph.scopes:
         for node in scope.nodes:
+            meta.graph.budget.tick()
             if node.const is None or not looks_like_graph_def(bytes(node.const[:1024])):
                 continue
             label = ", ".join(p for p in (meta.label, f"graph in constant {node.name!r}") if p)
@@ -123,13 +128,14 @@ def _embedded(meta: MetaGraph) -> list[MetaGraph]:
 def analyse_tensorflow(blob: Blob, location: Location, ctx: ScanContext) -> bool:
     if len(blob) > MAX_PROTOBUF:
         return False
-    policy = load_op_policy()
+    policy, budget = load_op_policy(), Budget(_deadline(ctx))
     with memoryview(blob.data) as whole, whole[blob.start : blob.end] as view:
         try:
-            fmt, metas = read_tensorflow(view, policy)
+            fmt, metas = read_tensorflow(view, policy, budget=budget)
         except (ProtobufError, RecursionError) as exc:
             raise MalformedInput(f"TensorFlow protobuf does not decode: {exc}") from None
-        _report(fmt, collect(metas, policy), location, ctx, len(blob), offsets=True)
+        found = collect(metas, policy)
+        _report(fmt, found, budget, location, ctx, len(blob), offsets=True)
     return True
 
 
@@ -138,19 +144,26 @@ def analyse_text_graph(blob: Blob, location: Location, ctx: ScanContext) -> bool
     (offsets in the re-encoded bytes mean nothing in the file, so none are given)."""
     if len(blob) > MAX_TEXT:
         raise LimitExceeded("text-format TensorFlow graph size", MAX_TEXT)
-    policy = load_op_policy()
+    policy, deadline = load_op_policy(), _deadline(ctx)
+    budget = Budget(deadline)
     try:
-        saved, data = encode(blob.read(0, len(blob)))
-        fmt, metas = read_tensorflow(memoryview(data), policy, saved_model=saved)
+        saved, data = encode(blob.read(0, len(blob)), deadline)
+        fmt, metas = read_tensorflow(memoryview(data), policy, saved_model=saved, budget=budget)
     except (ProtobufError, RecursionError) as exc:
         raise MalformedInput(f"TensorFlow text format does not parse: {exc}") from None
-    _report(f"{fmt}-text", collect(metas, policy), location, ctx, len(blob), offsets=False)
+    found = collect(metas, policy)
+    _report(f"{fmt}-text", found, budget, location, ctx, len(blob), offsets=False)
     return True
+
+
+def _deadline(ctx: ScanContext) -> Deadline:
+    return Deadline(ctx.deadline, ctx.settings.timeout_seconds)
 
 
 def _report(
     fmt: str,
     found: dict[tuple[str, str], _Finding],
+    budget: Budget,
     location: Location,
     ctx: ScanContext,
     size: int,
@@ -162,6 +175,14 @@ def _report(
     for (kind, op), entry in sorted(found.items()):
         where = location.at(entry.use.offset) if offsets else location
         report.add(kind, _detail(kind, op, entry), where, **_evidence(entry))
+    if budget.unresolved:  # the names left unresolved made their ops reported
+        report.add(
+            "limit",
+            f"limit tensorflow name resolution steps reached ({budget.resolutions}): "
+            "file names not resolved by then were taken as unknown",
+            location,
+            limit="tensorflow name resolution steps",
+        )
     ctx.judge(report)
 
 

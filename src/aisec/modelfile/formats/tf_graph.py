@@ -9,12 +9,18 @@ stay windows on the file.
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass, field
 
 from aisec.core.errors import LimitExceeded
 from aisec.modelfile.formats.protobuf import LENGTH, Buffer, ProtobufError, fields, fields_at
 
 MAX_NODES = 1_000_000  # nodes of one file, graph and functions together
+# Steps spent resolving where file names come from (one per input followed, memo hits
+# included), for one file; beyond, names are unknown, which reports their ops.
+MAX_RESOLUTIONS = 1_000_000
+CHECK_EVERY = 4096  # units of work between two looks at the clock
 MAX_FUNCTIONS = 100_000
 MAX_ATTR_DEPTH = 8  # functions named inside function attributes inside ...
 MAX_TEXT = 4096  # characters kept of a string attribute or constant
@@ -48,16 +54,50 @@ class Scope:
     nodes: list[Node] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """When the time budget for the file ends (``time.monotonic()``), and the setting it
+    comes from."""
+
+    at: float = math.inf
+    seconds: float = 0.0
+
+    def check(self) -> None:
+        if time.monotonic() > self.at:
+            raise LimitExceeded("timeout_seconds", self.seconds)
+
+
 @dataclass
 class Budget:
-    """Nodes read so far from one file (every meta graph and embedded graph)."""
+    """The work spent on one file (every meta graph and embedded graph): nodes read,
+    resolution steps, and everything else that looks at the clock now and then."""
 
+    deadline: Deadline = field(default_factory=Deadline)
     nodes: int = 0
+    resolutions: int = 0
+    unresolved: bool = False  # a resolution was refused: the budget was spent
+    work: int = 0
 
     def spend(self) -> None:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise LimitExceeded("tensorflow graph nodes", MAX_NODES)
+        self.tick()
+
+    def resolve(self) -> bool:
+        """Count one resolution step; False once the file's resolution budget is spent."""
+        if self.resolutions >= MAX_RESOLUTIONS:
+            self.unresolved = True
+            return False
+        self.resolutions += 1
+        self.tick()
+        return True
+
+    def tick(self) -> None:
+        """One unit of work; the deadline is checked every ``CHECK_EVERY``."""
+        self.work += 1
+        if self.work % CHECK_EVERY == 0:
+            self.deadline.check()
 
 
 @dataclass

@@ -5,6 +5,13 @@ a risk only outside the saver (the nodes its save and restore tensors depend on,
 functions they call, or a graph-level ``save/`` scope) or when something a loader runs
 (signatures, init ops) depends on them. Vocabulary files are a risk only when they are
 not one of the model's assets. See docs/adr/0007-tensorflow-graphs.md.
+
+Where a file name comes from is resolved through identities, variables and calls, up to
+``MAX_RESOLVE_DEPTH`` inputs deep. Results are memoised by (scope, name, depth), which
+gives what the plain recursion would, in time linear in the inputs followed rather than
+exponential in the depth; every step counts against the file's resolution budget
+(``tf_graph.MAX_RESOLUTIONS``), and a name not resolved within it is unknown: its op is
+reported (fail closed).
 """
 
 from __future__ import annotations
@@ -18,6 +25,9 @@ from aisec.modelfile.formats.tf_policy import OpPolicy
 from aisec.modelfile.formats.tf_savedmodel import MetaGraph
 
 SAVER_SCOPE = re.compile(r"save(_\d+)?/")
+UNKNOWN: tuple[str, str | None] = ("unknown", None)
+RUN_TIME = "the file name is computed at run time"
+UNRESOLVED = "the file name was not resolved: the resolution budget for the file was spent"
 CALL_OPS = frozenset({"PartitionedCall", "StatefulPartitionedCall"})
 MAX_RESOLVE_DEPTH = 16
 KIND = {
@@ -50,11 +60,15 @@ class MetaGraphOps:
     def __init__(self, meta: MetaGraph, policy: OpPolicy) -> None:
         self.meta = meta
         self.policy = policy
+        self.budget = meta.graph.budget
         self.scopes = meta.graph.scopes
         self.functions = {s.name: s for s in self.scopes if s.name != GRAPH}
         self.graph_nodes = {n.name: n for s in self.scopes if s.name == GRAPH for n in s.nodes}
         self._locals: dict[str, dict[str, Node]] = {}
         self._assigns: dict[str, dict[str, list[Node]]] = {}
+        self._arguments: dict[int, dict[str, int]] = {}  # id(scope) -> argument -> index
+        self._data: dict[int, list[str]] = {}  # id(node) -> its data inputs
+        self._resolved: dict[tuple[int, str, int], tuple[str, str | None]] = {}
         self.callers: dict[str, list[tuple[Scope, Node]]] = {}
         for scope in self.scopes:
             for node in scope.nodes:
@@ -79,6 +93,7 @@ class MetaGraphOps:
             if name in seen:
                 continue
             seen.add(name)
+            self.budget.tick()
             for reference in self.graph_nodes[name].inputs:
                 base = base_name(reference)
                 if base not in seen and base in self.graph_nodes:  # inputs may name nothing
@@ -92,6 +107,7 @@ class MetaGraphOps:
             name = stack.pop()
             if name not in seen:
                 seen.add(name)
+                self.budget.tick()
                 stack.extend(c for n in self.functions[name].nodes for c in self.callees(n))
         return seen
 
@@ -117,6 +133,7 @@ class MetaGraphOps:
     def uses(self) -> Iterator[Use]:
         for scope in self.scopes:
             for node in scope.nodes:
+                self.budget.tick()
                 if node.op and node.op not in self.functions:
                     use = self.judge(scope, node, self.policy.classify(node.op))
                     if use is not None:
@@ -135,7 +152,7 @@ class MetaGraphOps:
             source, value = self.source(scope, self._path_input(node), 0)
             if source in ("asset", "caller"):
                 return None
-            reason = "" if source == "const" else "the file name is computed at run time"
+            reason = "" if source == "const" else UNRESOLVED if self.budget.unresolved else RUN_TIME
             return Use(use.kind, node.op, scope.name, node.name, node.offset, value, reason)
         return use
 
@@ -159,8 +176,25 @@ class MetaGraphOps:
 
     def _path_input(self, node: Node) -> str | None:
         index = self.policy.path_input.get(node.op)
-        data = [i for i in node.inputs if not i.startswith("^")]
-        return data[index] if index is not None and index < len(data) else None
+        if index is None:
+            return None
+        data = self._data_inputs(node)
+        return data[index] if index < len(data) else None
+
+    def _data_inputs(self, node: Node) -> list[str]:
+        """The node's inputs without its control dependencies (``^name``)."""
+        found = self._data.get(id(node))
+        if found is None:
+            found = self._data[id(node)] = [i for i in node.inputs if not i.startswith("^")]
+        return found
+
+    def _argument_index(self, scope: Scope, name: str) -> int | None:
+        indexes = self._arguments.get(id(scope))
+        if indexes is None:
+            indexes = self._arguments[id(scope)] = {}
+            for index, arg in enumerate(scope.args):
+                indexes.setdefault(arg, index)  # the first of repeated names, as .index()
+        return indexes.get(name)
 
     def path(self, scope: Scope, node: Node) -> str | None:
         """The constant value of the node's file-name input, when it is one."""
@@ -170,10 +204,17 @@ class MetaGraphOps:
     def source(self, scope: Scope, reference: str | None, depth: int) -> tuple[str, str | None]:
         """Where a string input comes from: ``asset`` (a file of the model's assets),
         ``const`` (with its value), ``caller`` (an argument nothing in the file binds),
-        or ``unknown`` (computed at run time)."""
-        if reference is None or depth > MAX_RESOLVE_DEPTH:
-            return "unknown", None
-        name = base_name(reference)
+        or ``unknown`` (computed at run time, or not resolved within the budget)."""
+        if reference is None or depth > MAX_RESOLVE_DEPTH or not self.budget.resolve():
+            return UNKNOWN
+        key = (id(scope), base_name(reference), depth)
+        found = self._resolved.get(key)
+        if found is None:
+            # depth grows on every path below, so a key is never met while it is computed
+            found = self._resolved[key] = self._resolve(scope, key[1], depth)
+        return found
+
+    def _resolve(self, scope: Scope, name: str, depth: int) -> tuple[str, str | None]:
         if scope.name == GRAPH and name in self.meta.asset_nodes:
             return "asset", None
         node = self.local(scope).get(name)
@@ -191,24 +232,26 @@ class MetaGraphOps:
                         for assign in self.assigns(scope).get(handle, ())
                     ]
                 )
-            return "unknown", None
-        if name in scope.args:
-            return self._argument(scope, scope.args.index(name), depth)
-        return "unknown", None
+            return UNKNOWN
+        index = self._argument_index(scope, name)
+        if index is not None:
+            return self._argument(scope, index, depth)
+        return UNKNOWN
 
     def _argument(self, scope: Scope, index: int, depth: int) -> tuple[str, str | None]:
-        sources = []
+        sources: list[tuple[str, str | None]] = []
         bound = self.meta.bindings.get(scope.name)
         if bound is not None:
             position = index - (len(scope.args) - len(bound))
             if 0 <= position < len(bound):
                 sources.append(self._bound(bound[position]))
         for caller_scope, caller in self.callers.get(scope.name, ()):
-            data = [i for i in caller.inputs if not i.startswith("^")]
+            data = self._data_inputs(caller)
             if (caller.op in CALL_OPS or caller.op == scope.name) and index < len(data):
                 sources.append(self.source(caller_scope, data[index], depth + 1))
             else:
-                sources.append(("unknown", None))
+                self.budget.resolve()  # a step too: callers can be many
+                sources.append(UNKNOWN)
         return _worst(sources) if sources else ("caller", None)
 
     def _bound(self, object_id: int) -> tuple[str, str | None]:

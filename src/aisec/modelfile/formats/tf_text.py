@@ -5,6 +5,11 @@ The text is parsed with a small bounded parser and re-encoded in the wire format
 the fields the analysis reads (the schema below, by field name); every other field is
 parsed and dropped. The binary reader then analyses the result, so both forms of a
 model go through one analysis.
+
+Parsing is linear in the text: tokens are matched in place (``TOKEN.match(text, pos)``),
+never on a copy of the rest, a string's escapes are replaced in one ``re.sub`` pass, and
+adjacent strings are joined once; the deadline is checked every ``CHECK_EVERY`` tokens and
+escapes.
 """
 
 from __future__ import annotations
@@ -12,13 +17,14 @@ from __future__ import annotations
 import re
 
 from aisec.modelfile.formats.protobuf import ProtobufError
+from aisec.modelfile.formats.tf_graph import CHECK_EVERY, Deadline
 from aisec.modelfile.formats.tf_sniff import TOP_LEVEL
 
 MAX_TEXT = 256 * 1024 * 1024
 MAX_DEPTH = 64
 TOKEN = re.compile(
     rb"""(?>\s*(?:\#[^\n]*\s*)*)(?:  # space and comments, never given back
-      (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+      (?P<string>"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')
     | (?P<word>-?[A-Za-z_][A-Za-z0-9_.]*)
     | (?P<number>[-+]?[0-9.][0-9A-Za-z.+\-]*)
     | (?P<punct>[{}<>\[\]:,;/])
@@ -26,6 +32,22 @@ TOKEN = re.compile(
     re.VERBOSE,
 )
 ESCAPES = {b"n": 10, b"t": 9, b"r": 13, b"a": 7, b"b": 8, b"f": 12, b"v": 11}
+# One escape: up to 3 octal digits, up to 2 hex digits, the 4 or 8 hex digits of a code
+# point, or any one character (none after a final backslash).
+ESCAPE = re.compile(
+    rb"\\(?:[0-7]{1,3}|x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.?)", re.DOTALL
+)
+_HEX = "0123456789abcdefABCDEF"
+SIMPLE_ESCAPES = {  # escape -> value, but for code points and bad escapes
+    **{b"\\" + code: bytes((value,)) for code, value in ESCAPES.items()},
+    **{b"\\%o" % n: bytes((n,)) for n in range(8)},
+    **{b"\\%02o" % n: bytes((n,)) for n in range(64)},
+    **{b"\\%03o" % n: bytes((n & 0xFF,)) for n in range(512)},
+    **{f"\\x{d}".encode(): bytes((int(d, 16),)) for d in _HEX},
+    **{f"\\x{a}{b}".encode(): bytes((int(a + b, 16),)) for a in _HEX for b in _HEX},
+    b"\\8": b"\0",  # not an escape protobuf accepts; read as zero, as it always was here
+    b"\\9": b"\0",
+}
 # message -> field name -> (number, kind); kind is "str", "int", "enum", or a message.
 Schema = dict[str, dict[str, tuple[int, str]]]
 SCHEMA: Schema = {
@@ -82,46 +104,44 @@ def _varint(n: int) -> bytes:
             return bytes(out)
 
 
-def _unquote(token: bytes) -> bytes:
-    body, out, i = token[1:-1], bytearray(), 0
-    while i < len(body):
-        char = body[i : i + 1]
-        i += 1
-        if char != b"\\":
-            out += char
-            continue
-        code = body[i : i + 1]
-        i += 1
-        if code in ESCAPES:
-            out.append(ESCAPES[code])
-        elif code.isdigit():
-            digits = re.match(rb"[0-7]{1,3}", body[i - 1 :])
-            octal = digits.group() if digits else b"0"
-            out.append(int(octal, 8) & 0xFF)
-            i += len(octal) - 1
-        elif code == b"x":
-            digits = re.match(rb"[0-9A-Fa-f]{1,2}", body[i:])
-            if digits is None:
-                raise ProtobufError("bad \\x escape in a text-format string")
-            out.append(int(digits.group(), 16))
-            i += len(digits.group())
-        elif code in (b"u", b"U"):  # a code point, written as UTF-8
-            width = 4 if code == b"u" else 8
-            digits = re.match(rb"[0-9A-Fa-f]{%d}" % width, body[i:])
-            if digits is None or int(digits.group(), 16) > 0x10FFFF:
+class _Unquote:
+    """The value of a quoted string: every escape replaced in one pass over the text."""
+
+    def __init__(self, deadline: Deadline) -> None:
+        self.deadline = deadline
+        self.escapes = 0
+
+    def __call__(self, token: bytes, out: bytearray) -> None:
+        """Append the value of the string token to ``out``."""
+        out += ESCAPE.sub(self._escape, token[1:-1])
+
+    def _escape(self, match: re.Match[bytes]) -> bytes:
+        self.escapes += 1
+        if self.escapes % CHECK_EVERY == 0:
+            self.deadline.check()
+        escape = match.group()
+        value = SIMPLE_ESCAPES.get(escape)
+        if value is not None:
+            return value
+        code = escape[1:2]
+        if code in (b"u", b"U"):  # a code point, written as UTF-8
+            point = int(escape[2:], 16) if len(escape) > 2 else -1
+            if not 0 <= point <= 0x10FFFF:
                 raise ProtobufError("bad \\u escape in a text-format string")
-            out += chr(int(digits.group(), 16)).encode("utf-8", "surrogatepass")
-            i += width
-        else:  # \\ \' \" \? and anything else stand for themselves
-            out += code
-    return bytes(out)
+            return chr(point).encode("utf-8", "surrogatepass")
+        if code == b"x":  # without hex digits
+            raise ProtobufError("bad \\x escape in a text-format string")
+        return code  # \\ \' \" \? and anything else stand for themselves
 
 
 class _Parser:
-    def __init__(self, text: bytes) -> None:
+    def __init__(self, text: bytes, deadline: Deadline) -> None:
         self.text = text
         self.pos = 0
         self.peeked: tuple[str, bytes] | None = None
+        self.deadline = deadline
+        self.tokens = 0
+        self.unquote = _Unquote(deadline)
 
     def peek(self) -> tuple[str, bytes]:
         if self.peeked is None:
@@ -134,6 +154,9 @@ class _Parser:
             else:
                 self.pos = match.end()
                 self.peeked = (match.lastgroup, match.group(match.lastgroup))
+                self.tokens += 1
+                if self.tokens % CHECK_EVERY == 0:
+                    self.deadline.check()
         return self.peeked
 
     def take(self) -> tuple[str, bytes]:
@@ -205,10 +228,11 @@ class _Parser:
                 return _length(2, body)
             return _length(number, body) if number else b""
         if token_kind == "string":
-            value = _unquote(token)
+            value = bytearray()
+            self.unquote(token, value)
             while self.peek()[0] == "string":  # adjacent strings are concatenated
-                value += _unquote(self.take()[1])
-            return _length(number, value) if number and kind == "str" else b""
+                self.unquote(self.take()[1], value)
+            return _length(number, bytes(value)) if number and kind == "str" else b""
         if token_kind not in ("word", "number"):
             raise ProtobufError(f"text format: unexpected {token!r} at byte {self.pos}")
         if not number or kind not in ("int", "enum"):
@@ -229,13 +253,14 @@ def _length(number: int, payload: bytes) -> bytes:
     return _varint(number << 3 | 2) + _varint(len(payload)) + payload
 
 
-def encode(text: bytes) -> tuple[bool, bytes]:
-    """(is a SavedModel, the wire-format bytes of the fields the analysis reads)."""
+def encode(text: bytes, deadline: Deadline | None = None) -> tuple[bool, bytes]:
+    """(is a SavedModel, the wire-format bytes of the fields the analysis reads); past
+    ``deadline``, ``LimitExceeded``."""
     if len(text) > MAX_TEXT:
         raise ProtobufError(f"text-format graph larger than {MAX_TEXT} bytes")
     match = TOP_LEVEL.match(text)
     saved = match is not None and (
         match["version"] is not None or match["message"] == b"meta_graphs"
     )
-    parser = _Parser(text)
+    parser = _Parser(text, deadline or Deadline())
     return saved, parser.message("SavedModel" if saved else "Graph", b"", 0)
