@@ -21,7 +21,9 @@ __all__ = [
     "Severity",
     "__version__",
     "default_registry",
+    "discover",
     "load_settings",
+    "open_store",
     "scan",
 ]
 
@@ -35,6 +37,8 @@ _LAZY = {
     "Location": "aisec.core.finding",
     "Run": "aisec.core.run",
     "default_registry": "aisec.core.registry",
+    "discover": "aisec.discovery",
+    "open_store": "aisec.store",
 }
 
 if TYPE_CHECKING:
@@ -43,7 +47,9 @@ if TYPE_CHECKING:
     from aisec.core.run import Run
     from aisec.core.settings import Settings, load_settings
     from aisec.core.severity import Severity
+    from aisec.discovery import discover
     from aisec.services.scanning import scan
+    from aisec.store import open_store
 
 
 def __getattr__(name: str) -> Any:

@@ -8,6 +8,7 @@ import pytest
 from aisec.core.check import Check, metadata_problems
 from aisec.core.finding import Location
 from aisec.core.registry import default_registry
+from aisec.discovery.subjects import KeyCandidate, LoaderCall
 from aisec.inventory.signature_report import SignatureReport, SignatureStatus
 from aisec.modelfile.pickle.report import PickleReport
 from aisec.modelfile.reports import ArtefactReport, ContainerReport
@@ -19,6 +20,8 @@ EMPTY_SUBJECTS = {
     "container": lambda: ContainerReport(Location("x.zip"), "zip"),
     "artefact": lambda: ArtefactReport(Location("x.bin"), "pickle"),
     "signature": lambda: SignatureReport(Location("model"), SignatureStatus.VERIFIED),
+    "loader-call": lambda: LoaderCall(Location("x.py"), ""),
+    "key-candidate": lambda: KeyCandidate(Location("x.py")),
 }
 
 

@@ -28,6 +28,7 @@ TABLES = {
     "findings",
     "run_findings",
     "triage",
+    "components",  # 0002, discovery (tests/discovery/test_components_store.py)
 }
 
 

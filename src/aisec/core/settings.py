@@ -66,6 +66,9 @@ class Settings:
     signature_key: str | None = None
     # The store's database (SQLAlchemy URL); None: `.aisec/aisec.db` in the working directory.
     database_url: str | None = None
+    # `aisec scan` records its run in the store: None (auto) when a store is configured or
+    # `.aisec/aisec.db` exists already; True always (creating it); False never.
+    record_runs: bool | None = None
 
     def __post_init__(self) -> None:
         # Settings built in Python (not read by load_settings) are held to the same rules.
@@ -91,6 +94,8 @@ class Settings:
             raise ConfigError("Settings: require_signature must be a bool, signature_key a str")
         if not isinstance(self.database_url, str | None):
             raise ConfigError("Settings: database_url must be a str (a database URL) or None")
+        if not isinstance(self.record_runs, bool | None):
+            raise ConfigError("Settings: record_runs must be a bool or None (auto)")
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
@@ -137,6 +142,8 @@ _FILE_ONLY = frozenset({"suppress"})
 # Settings that name a file: relative to the configuration file's directory when set there.
 _PATHS = frozenset({"baseline", "signature_key"})
 _POSITIVE = frozenset({"timeout_seconds"})
+# Booleans whose None means "auto"; the word "auto" sets it explicitly.
+_AUTO_BOOLS = frozenset({"record_runs"})
 
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -150,6 +157,8 @@ def _coerce(name: str, value: Any, source: str, base: str = "") -> Any:
 
         return parse_suppressions(value, source, base or os.getcwd())
     try:
+        if name in _AUTO_BOOLS:
+            return None if str(value).strip().lower() == "auto" else _to_bool(value)
         if name in _PATHS:
             return _path_or_none(value)
         if isinstance(default, Severity):

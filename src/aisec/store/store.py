@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from aisec.store import migrate
 from aisec.store.engine import create_store_engine
 from aisec.store.session import Sessions
+from aisec.store.sql_components import SqlComponentRepository
 from aisec.store.sql_findings import SqlFindingRepository
 from aisec.store.sql_inventory import SqlInventoryRepository
 from aisec.store.sql_runs import SqlRunRepository
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from aisec.core.settings import Settings
+    from aisec.store.component_records import ComponentRepository
     from aisec.store.repositories import (
         FindingRepository,
         InventoryRepository,
@@ -35,6 +37,7 @@ class Store:
         self.inventory: InventoryRepository = SqlInventoryRepository(sessions)
         self.runs: RunRepository = SqlRunRepository(sessions)
         self.findings: FindingRepository = SqlFindingRepository(sessions)
+        self.components: ComponentRepository = SqlComponentRepository(sessions)
 
     @property
     def url(self) -> str:

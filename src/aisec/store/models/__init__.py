@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aisec.store.models.base import Base, UTCDateTime
+from aisec.store.models.components import Component
 from aisec.store.models.inventory import (
     AISystem,
     Dataset,
@@ -20,6 +21,7 @@ __all__ = [
     "TRIAGE_STATES",
     "AISystem",
     "Base",
+    "Component",
     "Dataset",
     "Endpoint",
     "FindingRecord",

@@ -1,0 +1,1 @@
+"""Checks over what discovery finds in code and text."""

@@ -1,0 +1,79 @@
+"""Recording a discovery in the store: models and datasets as inventory assets, the rest as
+components, and the run with its findings. Upserts by natural key, so running discovery
+again adds places and refreshes details instead of duplicating anything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from aisec.discovery.items import DiscoveryReport, Item
+from aisec.store.component_records import ComponentRecord
+from aisec.store.records import DatasetAsset, ModelAsset
+
+if TYPE_CHECKING:
+    from aisec.store.store import Store
+
+
+@dataclass(frozen=True)
+class Recorded:
+    run_id: str
+    models: int
+    datasets: int
+    components: int
+
+
+# Column widths of the natural keys (PostgreSQL enforces them; SQLite does not).
+_NAME, _COMPONENT_NAME, _VERSION, _SHORT = 200, 500, 200, 40
+
+
+def _fit(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters, keeping its end: of a deep path or a long
+    requirement URL the end is what tells two apart."""
+    return text if len(text) <= limit else "…" + text[-(limit - 1) :]
+
+
+def _digests(item: Item) -> dict[str, str]:
+    digest = item.details.get("sha256")
+    return {"sha256": digest} if isinstance(digest, str) else {}
+
+
+def record(report: DiscoveryReport, store: Store, *, exit_code: int | None = None) -> Recorded:
+    counts = {"model": 0, "dataset": 0, "component": 0}
+    for item in report.items:
+        places = tuple(item.places)
+        if item.kind == "model":
+            store.inventory.upsert(
+                ModelAsset(
+                    name=_fit(item.name, _NAME),
+                    format=str(item.details.get("format", "")),
+                    framework=str(item.details.get("framework", "")),
+                    digests=_digests(item),
+                    discovered_at=places,
+                )
+            )
+            counts["model"] += 1
+        elif item.kind == "dataset":
+            source = str(item.details.get("format", ""))
+            dataset = DatasetAsset(
+                name=_fit(item.name, _NAME),
+                source=source,
+                digests=_digests(item),
+                discovered_at=places,
+            )
+            store.inventory.upsert(dataset)
+            counts["dataset"] += 1
+        else:
+            store.components.upsert(
+                ComponentRecord(
+                    category=_fit(item.kind, _SHORT),
+                    ecosystem=_fit(item.ecosystem, _SHORT),
+                    name=_fit(item.name, _COMPONENT_NAME),
+                    version=_fit(item.version, _VERSION),
+                    details=item.details,
+                    discovered_at=places,
+                )
+            )
+            counts["component"] += 1
+    stored = store.runs.record(report.run, exit_code=exit_code)
+    return Recorded(stored.id, counts["model"], counts["dataset"], counts["component"])
