@@ -21,11 +21,16 @@ PEERS_VENV = BENCH / ".venv-peers"
 RESULTS = BENCH / "results"
 
 # Pinned so that reruns compare like with like; the 7z extra lets picklescan open 7z archives.
+# modelaudit's extras: onnx and h5 are required for its ONNX and Keras H5 scanners, safetensors
+# for its weight checks; py-ubjson (the UBJ half of its xgboost extra, without the xgboost
+# library it uses only to load binary .bst files) for XGBoost UBJSON. No tensorflow: its
+# SavedModel scanner reads vendored protos.
 PEER_REQUIREMENTS = (
     "picklescan[7z]==1.0.5",
     "modelscan==0.8.8",
     "fickling==0.1.12",
-    "modelaudit==0.2.54",
+    "modelaudit[onnx,h5,safetensors]==0.2.54",
+    "py-ubjson==0.16.1",
 )
 
 PEER_NAMES = ("picklescan", "modelscan", "fickling", "modelaudit")
@@ -83,15 +88,23 @@ def make_tools(aisec: Path, peers_venv: Path) -> list[Tool]:
 
 
 def ensure_peers(venv: Path) -> None:
-    """Create the peers' own venv (python3.11 -m venv) and install them, once."""
-    if all((venv / "bin" / name).exists() for name in PEER_NAMES):
+    """Create the peers' own venv (python3.11 -m venv) and install them, once.
+
+    A marker file records what was installed, so changing PEER_REQUIREMENTS updates the venv.
+    """
+    marker = venv / "bench-requirements.txt"
+    wanted = "\n".join(PEER_REQUIREMENTS) + "\n"
+    if marker.exists() and marker.read_text() == wanted:
         return
-    python = shutil.which("python3.11") or sys.executable
-    print(f"creating {venv} and installing {', '.join(PEER_REQUIREMENTS)} ...", flush=True)
-    subprocess.run([python, "-m", "venv", str(venv)], check=True)
+    if not (venv / "bin" / "python").exists():
+        python = shutil.which("python3.11") or sys.executable
+        print(f"creating {venv} ...", flush=True)
+        subprocess.run([python, "-m", "venv", str(venv)], check=True)
+    print(f"installing {', '.join(PEER_REQUIREMENTS)} into {venv} ...", flush=True)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
     subprocess.run([*pip, "--upgrade", "pip"], check=True)
     subprocess.run([*pip, *PEER_REQUIREMENTS], check=True)
+    marker.write_text(wanted)
 
 
 def _netns_works() -> bool:
