@@ -12,7 +12,16 @@ import sys
 import typer
 
 from aisec import __version__
-from aisec.cli import checks_cmd, demo_cmd, scan_cmd, sign_cmd
+from aisec.cli import (
+    bom_cmd,
+    checks_cmd,
+    demo_cmd,
+    discover_cmd,
+    findings_cmd,
+    inventory_cmd,
+    scan_cmd,
+    sign_cmd,
+)
 from aisec.core.errors import AisecError
 
 app = typer.Typer(
@@ -27,6 +36,10 @@ app.add_typer(checks_cmd.app, name="checks")
 app.command("demo")(demo_cmd.demo)
 app.command("sign")(sign_cmd.sign)
 app.command("verify")(sign_cmd.verify)
+app.command("discover")(discover_cmd.discover)
+app.command("bom")(bom_cmd.bom)
+app.add_typer(inventory_cmd.app, name="inventory")
+app.add_typer(findings_cmd.app, name="findings")
 
 
 @app.command("version")
