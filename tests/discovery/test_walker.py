@@ -24,6 +24,20 @@ def test_sorted_depth_first_and_tool_directories_skipped(tmp_path):
     assert set(relatives(tmp_path, include_skipped=True)) >= {".git/config", "node_modules/m/i.js"}
 
 
+def test_environments_of_installed_packages_are_skipped_whatever_their_name(tmp_path):
+    for name in (
+        "train.py",
+        ".venv-tf/pyvenv.cfg",
+        ".venv-tf/lib/python3.11/site-packages/m/model.pkl",
+        "envs/ml/conda-meta/history",
+        "envs/ml/lib/data.csv",
+    ):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x\n")
+    assert relatives(tmp_path) == ["train.py"]
+    assert "envs/ml/lib/data.csv" in relatives(tmp_path, include_skipped=True)
+
+
 def test_links_out_of_the_tree_are_not_followed(tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()

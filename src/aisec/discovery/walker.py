@@ -3,9 +3,9 @@
 Directory links are never followed: their target is either inside the tree (and walked
 under its own name) or outside it, where discovery has no business. A file link is read
 only when its target is inside the tree. Tool and dependency directories (``.git``,
-``.venv``, ``node_modules`` ...) are skipped unless asked for: they hold other people's
-code, and walking them dwarfs the repository itself. Nothing is opened that is not a
-regular file (a FIFO would block).
+``.venv``, ``node_modules``, any directory with a ``pyvenv.cfg`` or ``conda-meta`` ...) are
+skipped unless asked for: they hold other people's code, and walking them dwarfs the
+repository itself. Nothing is opened that is not a regular file (a FIFO would block).
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ SKIPPED_DIRECTORIES = frozenset(
         ".aisec",
     }
 )
+# A directory holding one of these is an environment of installed packages, whatever
+# its name (.venv-tf, env, a conda prefix): other people's code, skipped like .venv.
+ENVIRONMENT_MARKERS = ("pyvenv.cfg", "conda-meta")
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,9 @@ def _classify(
         if entry.is_symlink():
             return _link(entry, relative, real_root)
         if entry.is_dir(follow_symlinks=False):
-            if entry.name in SKIPPED_DIRECTORIES and not include_skipped:
+            if not include_skipped and (
+                entry.name in SKIPPED_DIRECTORIES or _is_environment(entry.path)
+            ):
                 return None
             return entry.path
         info = entry.stat(follow_symlinks=False)
@@ -101,6 +106,10 @@ def _classify(
     if not stat.S_ISREG(info.st_mode):
         return None  # sockets, FIFOs, devices: not files anyone commits
     return Entry(entry.path, relative, info.st_size)
+
+
+def _is_environment(path: str) -> bool:
+    return any(os.path.lexists(os.path.join(path, marker)) for marker in ENVIRONMENT_MARKERS)
 
 
 def _link(entry: os.DirEntry[str], relative: str, real_root: str) -> Entry | Passed | None:
