@@ -11,11 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aisec.bom import bounds
-from aisec.bom.content import BomContent, bom_ref
+from aisec.bom.content import BomContent, BomFinding, bom_ref
 from aisec.bom.reader import read_bom
 from aisec.bom.validate import InvalidBom
 from aisec.bom.writer import write_bom
 from aisec.cli.main import main
+from aisec.core.severity import Severity
+from aisec.store.component_records import ComponentRecord
 from aisec.store.records import (
     DatasetAsset,
     EndpointAsset,
@@ -37,15 +39,28 @@ def _valid_document() -> dict:
     )
     dataset = DatasetAsset(name="d", sensitivity="internal", contains_personal_data=False)
     endpoint = EndpointAsset(url="https://e.example/v1", authentication="none")
+    library = ComponentRecord(category="dependency", ecosystem="pypi", name="torch", version="2")
+    finding = BomFinding(
+        fingerprint="f" * 32,
+        check_id="modelfile.pickle.unsafe-callable",
+        severity=Severity.HIGH,
+        title="t",
+        message="m",
+        location="m.pt!/data.pkl@7",
+        remediation="r",
+        refs=("AML.T0010",),
+    )
     content = BomContent(
         root=SystemAsset(name="s", lifecycle_stage="development"),
         models=[model],
         datasets=[dataset],
         endpoints=[endpoint],
         vendors=[VendorAsset(name="v")],
-        uses=[bom_ref(model), bom_ref(endpoint)],
+        libraries=[library],
+        uses=[bom_ref(model), bom_ref(endpoint), bom_ref(library)],
         trained_on={bom_ref(model): [bom_ref(dataset)]},
         supplied_by={bom_ref(model): "v"},
+        findings={bom_ref(model): [finding]},
     )
     return json.loads(write_bom(content))
 

@@ -97,6 +97,7 @@ def test_open_findings_of_a_model_are_vulnerabilities(new_database, tmp_path, ca
                 title="Unsafe callable in a pickle",
                 message="os.system would be called",
                 location=location,
+                evidence={"callable": "os.system"},
                 refs=("AML.T0010",),
             )
         )
@@ -118,15 +119,28 @@ def test_open_findings_of_a_model_are_vulnerabilities(new_database, tmp_path, ca
     assert vulnerability["ratings"][0]["severity"] == "critical"
     assert vulnerability["affects"] == [{"ref": components(text)["fraud-net"]["bom-ref"]}]
 
-    # Findings are evidence of aisec's own runs: an import does not turn them into any.
+    # Imported into an empty store, the findings come back as a bom-import run's, and the
+    # system's BOM is the same document, vulnerabilities and serial number included.
     second = new_database()
     assert main(["bom", "--import", str(tmp_path / "bom.json"), "--database", second]) == 0
-    again = json.loads(_export(second, tmp_path / "again.json", capsys))
-    before = json.loads(text)
-    before.pop("vulnerabilities")
-    assert {k: v for k, v in again.items() if k != "serialNumber"} == {
-        k: v for k, v in before.items() if k != "serialNumber"
-    }
+    assert _export(second, tmp_path / "again.json", capsys) == text
+    with open_store(second) as store:
+        [imported] = store.findings.list()
+        assert imported.check_id == "modelfile.pickle.unsafe-callable"
+        assert imported.location == "repo/models/fraud.joblib@12"
+        assert imported.path == "repo/models/fraud.joblib" and imported.refs == ("AML.T0010",)
+        assert [r.kind for r in store.runs.list()] == ["bom-import"]
+
+    # Into the store it came from: the same findings, one more sighting, evidence kept.
+    assert main(["bom", "--import", str(tmp_path / "bom.json"), "--database", url]) == 0
+    assert _export(url, tmp_path / "third.json", capsys) == text
+    with open_store(url) as store:
+        [fingerprint] = [
+            p["value"] for p in vulnerability["properties"] if p["name"] == "aisec:fingerprint"
+        ]
+        kept = store.findings.get(fingerprint)
+        assert kept is not None and kept.occurrences == 2
+        assert kept.evidence == {"callable": "os.system"}
 
 
 def test_usage_errors(tmp_path, capsys, monkeypatch):

@@ -112,3 +112,23 @@ def test_recording_long_names_fits_the_columns(database_url, tmp_path):
         assert len(dataset.name) == 200 and dataset.name.endswith("/data.jsonl")
         (dep,) = store.components.list("dependency")
         assert len(dep.version) == 200 and dep.version.endswith(".whl")
+
+
+def test_recording_into_a_system_links_everything_once(database_url, repository):
+    from aisec.discovery import discover, record
+    from aisec.store import DatasetAsset, ModelAsset, SystemAsset
+
+    report = discover(repository)
+    with open_store(database_url) as store:
+        store.inventory.upsert(SystemAsset(name="app", owner="ml-team"))
+        recorded = record(report, store, system="app")
+        assert recorded.system == "app"
+        record(discover(repository), store, system="app")  # again: nothing new
+        system = store.inventory.find(SystemAsset, "app")
+        assert system is not None and system.owner == "ml-team"  # its fields are kept
+        assert len(system.model_ids) == len(store.inventory.list(ModelAsset)) > 0
+        assert len(system.dataset_ids) == len(store.inventory.list(DatasetAsset)) > 0
+        assert store.components.related(system) == store.components.list()
+        # Without a system, nothing is linked to one.
+        record(discover(repository), store)
+        assert store.inventory.list(SystemAsset) == [system]

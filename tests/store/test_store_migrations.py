@@ -29,6 +29,7 @@ TABLES = {
     "run_findings",
     "triage",
     "components",  # 0002, discovery (tests/discovery/test_components_store.py)
+    "system_components",  # 0003 (tests/store/test_store_component_links.py)
 }
 
 

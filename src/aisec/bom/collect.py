@@ -20,6 +20,7 @@ from aisec.store.records import (
 if TYPE_CHECKING:
     from aisec.core.finding import Finding
     from aisec.discovery.items import DiscoveryReport
+    from aisec.store.component_records import ComponentRepository
     from aisec.store.repositories import InventoryRepository
     from aisec.store.tracking import StoredFinding
 
@@ -28,9 +29,11 @@ def content_of_system(
     inventory: InventoryRepository,
     system: SystemAsset,
     open_findings: Iterable[StoredFinding] = (),
+    components: ComponentRepository | None = None,
 ) -> BomContent:
     """The system, the models, datasets and endpoints it uses, the datasets its models
-    were trained on, their vendors, and the open findings located at each model's files."""
+    were trained on, their vendors, the dependencies linked to it (when ``components``
+    is given), and the open findings located at each model's files."""
     content = BomContent(root=system)
     for model_id in system.model_ids:
         model = inventory.get(ModelAsset, model_id)
@@ -47,6 +50,10 @@ def content_of_system(
         if endpoint is not None:
             content.endpoints.append(endpoint)
             content.uses.append(bom_ref(endpoint))
+    if components is not None and system.id is not None:
+        for library in components.related(system, category="dependency"):
+            content.libraries.append(library)
+            content.uses.append(bom_ref(library))
     stored = list(open_findings)
     for model in content.models:
         places = [p.path for p in model.discovered_at]
@@ -93,6 +100,7 @@ def _stored(finding: StoredFinding) -> BomFinding:
         title=finding.title,
         message=finding.message,
         location=finding.location,
+        remediation=finding.remediation,
         refs=tuple(finding.refs),
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from aisec.core.severity import Severity
 from aisec.store.component_records import ComponentRecord
@@ -78,6 +79,10 @@ class BomContent:
     trained_on: dict[str, list[str]] = field(default_factory=dict)  # model ref -> dataset refs
     supplied_by: dict[str, str] = field(default_factory=dict)  # model ref -> vendor name
     findings: dict[str, list[BomFinding]] = field(default_factory=dict)  # model ref -> open
+    # Of a document read back: its identity (a UUIDv5 of its JSON) and its timestamp, which
+    # the import's run takes as its own (docs/adr/0013). Unset for a BOM being written.
+    document_id: str = ""
+    timestamp: datetime | None = None
 
     def vendor(self, name: str) -> VendorAsset | None:
         return next((v for v in self.vendors if v.name == name), None)

@@ -3,17 +3,22 @@
 The document is untrusted: it is parsed within bounds, checked against its schema with the
 library's validator when that is installed, and then read field by field with every type
 checked again (the validator may be absent), so that anything unexpected is an
-:class:`InvalidBom` naming where, never a crash. Findings (``vulnerabilities``) are not
-read: a BOM is not a run, and findings come from aisec's own runs (docs/adr/0013).
+:class:`InvalidBom` naming where, never a crash. aisec's own findings
+(``vulnerabilities`` whose source is aisec, about a model the document lists) are read
+back as the open findings of those models; the import records them as a run
+(docs/adr/0013). Other tools' vulnerabilities are not aisec's findings and are skipped.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from aisec.bom import bounds, props
-from aisec.bom.content import BomContent, bom_ref
+from aisec.bom.content import NAMESPACE, BomContent, BomFinding, bom_ref
 from aisec.bom.fields import (
     as_list,
     as_object,
@@ -25,6 +30,7 @@ from aisec.bom.fields import (
     values,
 )
 from aisec.bom.validate import InvalidBom, schema_errors, validator_available
+from aisec.core.severity import Severity
 from aisec.store.component_records import ComponentRecord
 from aisec.store.records import DatasetAsset, EndpointAsset, ModelAsset, SystemAsset, VendorAsset
 
@@ -42,6 +48,10 @@ _ALGORITHMS = {
     "SHA3-512": "sha3_512",
     "BLAKE2b-512": "blake2b",
 }
+_SEVERITIES = {s.label: s for s in Severity}
+# What aisec writes as a check id and a fingerprint (within the store's 200 and 64).
+_CHECK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}")
+_FINGERPRINT = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 def read_bom(data: bytes | str, *, what: str = "the document") -> BomContent:
@@ -92,7 +102,61 @@ class _Reader:
         for i, raw in enumerate(as_list(self.document.get("services"), "services")):
             self._service(content, as_object(raw, f"services[{i}]"), f"services[{i}]")
         self._relations(content, metadata.get("component"))
+        self._vulnerabilities(content)
+        # Its identity: the same document imported twice is one import (one run).
+        identity = json.dumps(self.document, sort_keys=True)  # ASCII: no surrogates
+        content.document_id = str(uuid.uuid5(NAMESPACE, "bom-import\x1f" + identity))
+        content.timestamp = _timestamp(metadata.get("timestamp"))
         return content
+
+    def _vulnerabilities(self, content: BomContent) -> None:
+        models = {bom_ref(m): m for m in content.models}
+        entries = as_list(self.document.get("vulnerabilities"), "vulnerabilities")
+        for i, raw in enumerate(entries):
+            where = f"vulnerabilities[{i}]"
+            entry = as_object(raw, where)
+            source = as_object(entry.get("source") or {}, f"{where}.source")
+            if source.get("name") != "aisec":
+                continue  # another tool's: not a finding of aisec's checks
+            affected = []
+            for j, target in enumerate(as_list(entry.get("affects"), f"{where}.affects")):
+                ref = self.refs.get(str(as_object(target, f"{where}.affects[{j}]").get("ref")))
+                if ref in models and ref not in affected:
+                    affected.append(ref)
+            severity = self._severity(entry, where)
+            if not affected or severity is None:
+                continue  # about nothing the inventory keeps, or not saying how bad
+            check_id = as_text(entry.get("id"), f"{where}.id")
+            if not _CHECK_ID.fullmatch(check_id):
+                raise InvalidBom(f"{where}.id: {check_id[:40]!r} is not an aisec check id")
+            found = properties(entry, where)
+            fingerprint = _first(found, props.FINGERPRINT)
+            if fingerprint and not _FINGERPRINT.fullmatch(fingerprint):
+                raise InvalidBom(f"{where}: {fingerprint[:40]!r} is not a finding's fingerprint")
+            location = _first(found, props.LOCATION)
+            if not location:  # a hand-written entry: the model's file stands for it
+                first = models[affected[0]].discovered_at
+                location = first[0].path if first else models[affected[0]].name
+            finding = BomFinding(
+                fingerprint=fingerprint,
+                check_id=check_id,
+                severity=severity,
+                title=as_text(entry.get("description"), f"{where}.description"),
+                message=as_text(entry.get("detail"), f"{where}.detail"),
+                location=location,
+                remediation=as_text(entry.get("recommendation"), f"{where}.recommendation"),
+                refs=tuple(values(found, props.REF)),
+            )
+            for ref in affected:
+                content.findings.setdefault(ref, []).append(finding)
+
+    def _severity(self, entry: dict[str, Any], where: str) -> Severity | None:
+        for j, raw in enumerate(as_list(entry.get("ratings"), f"{where}.ratings")):
+            rating = as_object(raw, f"{where}.ratings[{j}]")
+            severity = _SEVERITIES.get(as_text(rating.get("severity"), f"{where}.ratings[{j}]"))
+            if severity is not None:
+                return severity
+        return None
 
     def _system(self, raw: Any) -> SystemAsset:
         if raw is None:
@@ -293,6 +357,18 @@ class _Reader:
 
     def _usable(self, ref: str) -> bool:
         return self.kinds.get(ref) in ("model", "dataset", "endpoint", "component")
+
+
+def _timestamp(value: Any) -> datetime | None:
+    """``metadata.timestamp`` as an aware datetime; None when absent or not a date-time
+    (the schema says date-time, but the validator may be absent)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+        return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved to UTC
+        return None
 
 
 def _first(found: list[tuple[str, str]], name: str) -> str:

@@ -42,10 +42,12 @@ def bom(
     """Write a CycloneDX 1.6 ML-BOM, or import one.
 
     `aisec bom --system NAME` lists the system's models (with model cards), datasets,
-    endpoints, vendors and open findings from the store; `aisec bom PATH` runs discovery in
-    memory (nothing is recorded) and lists the models, datasets and dependencies found.
-    `aisec bom --import FILE` upserts a CycloneDX 1.5/1.6 JSON document into the inventory
-    and restores its relations. Exit codes: 0 done, 2 usage error or invalid document,
+    endpoints, vendors, linked dependencies and open findings from the store;
+    `aisec bom PATH` runs discovery in memory (nothing is recorded) and lists the models,
+    datasets and dependencies found.
+    `aisec bom --import FILE` upserts a CycloneDX 1.5/1.6 JSON document into the inventory,
+    restores its relations (libraries linked to its system) and records aisec's findings
+    in it as a bom-import run. Exit codes: 0 done, 2 usage error or invalid document,
     3 some input under PATH could not be fully analysed (the BOM is written anyway).
     """
     chosen = [c for c in (path, system, import_file) if c is not None]
@@ -113,7 +115,7 @@ def _import(file: Path, database: str | None) -> int:
     content = service.load_document(file)
     with opened(database) as store:
         assert store is not None  # create=True always opens one
-        imported = service.import_document(store, content)
+        imported = service.import_document(store, content, source=str(file))
         counts = ", ".join(f"{n} {kind}" for kind, n in sorted(imported.counts.items()))
         sys.stderr.write(
             f"aisec: imported {file} into {store.url}: system {imported.system!r}, "

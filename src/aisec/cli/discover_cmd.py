@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from aisec.cli.options import SeverityName
-from aisec.core.errors import InputError
+from aisec.core.errors import InputError, UsageError
 
 if TYPE_CHECKING:
     from aisec.discovery.items import DiscoveryReport
@@ -30,6 +30,15 @@ def discover(
             metavar="URL",
             help="The store to record in [default: AISEC_DATABASE_URL, database_url, or"
             " .aisec/aisec.db].",
+        ),
+    ] = None,
+    system: Annotated[
+        str | None,
+        typer.Option(
+            "--system",
+            metavar="NAME",
+            help="Link everything found to this AI system (created if new); its BOM"
+            " (aisec bom --system NAME) then lists them.",
         ),
     ] = None,
     no_record: Annotated[
@@ -60,19 +69,22 @@ def discover(
 
     Nothing is imported or executed. Unsafe loaders and keys (shown redacted) are
     findings; everything found is recorded in the store unless --no-record (re-running
-    updates records instead of duplicating them). Exit codes: 0 clean, 1 findings at or
-    above --fail-on, 2 usage error, 3 some input could not be fully analysed.
+    updates records instead of duplicating them), and linked to the system --system
+    names. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error, 3 some
+    input could not be fully analysed.
     """
     from aisec.core.settings import load_settings
     from aisec.discovery import discover as run_discovery
 
     if not path.exists():
         raise InputError(f"no such file or directory: {path}", hint="check the path")
+    if system is not None:
+        _check_system(system, no_record)
     settings = load_settings({"fail_on": fail_on.value if fail_on else None})
     report = _with_progress(run_discovery, path, settings, all_directories)
     code: int = report.run.exit_code(settings.fail_on)
     if not no_record:
-        _record(report, settings, database, code)
+        _record(report, settings, database, code, system)
     for warning in report.run.warnings[:20]:
         sys.stderr.write(f"aisec: warning: {warning}\n")
     text = _render(report, fmt.value, settings, to_terminal=output is None)
@@ -88,16 +100,32 @@ def discover(
     return code
 
 
-def _record(report: DiscoveryReport, settings: Any, database: str | None, code: int) -> None:
+def _check_system(system: str, no_record: bool) -> None:
+    if no_record:
+        raise UsageError(
+            "--system links what is recorded, and --no-record records nothing",
+            hint="give one of them",
+        )
+    if not system.strip() or len(system) > 200:
+        raise UsageError(
+            f"--system {system[:40]!r}: a system's name is 1 to 200 characters",
+            hint="name the system as the inventory does (aisec inventory list systems)",
+        )
+
+
+def _record(
+    report: DiscoveryReport, settings: Any, database: str | None, code: int, system: str | None
+) -> None:
     from aisec.discovery.recording import record
     from aisec.store import open_store
 
     with open_store(database, settings=settings) as store:
-        recorded = record(report, store, exit_code=code)
+        recorded = record(report, store, exit_code=code, system=system)
+        linked = f", linked to system {system!r}" if system is not None else ""
         sys.stderr.write(
             f"aisec: recorded discovery run {recorded.run_id} in {store.url}: "
             f"{recorded.models} models, {recorded.datasets} datasets, "
-            f"{recorded.components} components\n"
+            f"{recorded.components} components{linked}\n"
         )
 
 

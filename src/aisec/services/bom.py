@@ -47,7 +47,8 @@ def system_bom(store: Store, system: str, *, when: datetime | None = None) -> st
 
     subject = resolve(store.inventory, SystemAsset, system)
     found = store.findings.list(FindingFilter(state=TriageState.OPEN))
-    return write_bom(content_of_system(store.inventory, subject, found), timestamp=when)
+    content = content_of_system(store.inventory, subject, found, store.components)
+    return write_bom(content, timestamp=when)
 
 
 def path_bom(
@@ -86,13 +87,15 @@ def load_document(path: Path) -> BomContent:
     return read_bom(read_file(path), what=str(path))
 
 
-def import_document(store: Store, content: BomContent) -> Imported:
-    """Upsert ``content`` into the inventory and restore its relations."""
+def import_document(store: Store, content: BomContent, *, source: str = "") -> Imported:
+    """Upsert ``content`` into the inventory, restore its relations (libraries linked to
+    the subject system), and record its findings as a ``bom-import`` run. ``source``
+    names the document in that run."""
     from aisec.bom.importer import import_content
 
-    return import_content(content, store.inventory, store.components)
+    return import_content(content, store.inventory, store.components, store.runs, source=source)
 
 
 def import_bom(store: Store, path: Path) -> Imported:
     """Read a CycloneDX JSON file and upsert what it describes into the inventory."""
-    return import_document(store, load_document(path))
+    return import_document(store, load_document(path), source=str(path))

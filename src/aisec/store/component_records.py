@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
-from aisec.store.records import Asset
+from aisec.store.records import Asset, SystemAsset
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,4 +46,22 @@ class ComponentRepository(Protocol):
 
     def list(self, category: str | None = None) -> builtins.list[ComponentRecord]:
         """Ordered by category, ecosystem, name, version."""
+        ...
+
+    def link(self, system: SystemAsset, component: ComponentRecord) -> None:
+        """Relate a stored system to a stored component (the system is made of it).
+        Idempotent; RecordNotFound if either is not stored."""
+        ...
+
+    def unlink(self, system: SystemAsset, component: ComponentRecord) -> None: ...
+
+    def related(
+        self, system: SystemAsset, category: str | None = None
+    ) -> builtins.list[ComponentRecord]:
+        """The components linked to ``system`` (of one ``category`` if given), ordered by
+        category, ecosystem, name, version."""
+        ...
+
+    def systems(self, component: ComponentRecord) -> builtins.list[SystemAsset]:
+        """The systems ``component`` is linked to, by name."""
         ...

@@ -6,10 +6,14 @@ import builtins
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from aisec.core.errors import InvalidRecord, RecordNotFound
+from aisec.store import inventory_rows
 from aisec.store.component_records import ComponentRecord
+from aisec.store.models import AISystem
 from aisec.store.models.components import Component
-from aisec.store.records import Place
+from aisec.store.records import Place, SystemAsset
 from aisec.store.session import Sessions, clean, clean_data
 
 _KEY = ("category", "ecosystem", "name", "version")
@@ -54,6 +58,55 @@ class SqlComponentRepository:
             query = query.where(Component.category == category)
         with self._sessions.read() as session:
             return [_record(row) for row in session.scalars(query)]
+
+    def link(self, system: SystemAsset, component: ComponentRecord) -> None:
+        with self._sessions.write() as session:
+            row, owner = _stored(session, component), _system(session, system)
+            if owner not in row.systems:
+                row.systems.append(owner)
+
+    def unlink(self, system: SystemAsset, component: ComponentRecord) -> None:
+        with self._sessions.write() as session:
+            row, owner = _stored(session, component), _system(session, system)
+            if owner in row.systems:
+                row.systems.remove(owner)
+
+    def related(
+        self, system: SystemAsset, category: str | None = None
+    ) -> builtins.list[ComponentRecord]:
+        query = (
+            select(Component)
+            .join(Component.systems)
+            .where(AISystem.id == _id(system))
+            .order_by(*(getattr(Component, name) for name in _KEY))
+        )
+        if category is not None:
+            query = query.where(Component.category == category)
+        with self._sessions.read() as session:
+            return [_record(row) for row in session.scalars(query)]
+
+    def systems(self, component: ComponentRecord) -> builtins.list[SystemAsset]:
+        with self._sessions.read() as session:
+            owners = sorted(_stored(session, component).systems, key=lambda s: s.name)
+            return [inventory_rows.record(SystemAsset, owner) for owner in owners]
+
+
+def _id(asset: SystemAsset | ComponentRecord) -> str:
+    if asset.id is None:
+        raise InvalidRecord(f"the {asset.kind} has no id: store it first")
+    return asset.id
+
+
+def _stored(session: Session, component: ComponentRecord) -> Component:
+    row = session.get(Component, _id(component))
+    if row is None:
+        raise RecordNotFound(f"no component with id {component.id!r}")
+    return row
+
+
+def _system(session: Session, system: SystemAsset) -> AISystem:
+    row: AISystem = inventory_rows.stored(session, SystemAsset, _id(system))
+    return row
 
 
 def _where(query: Any, key: tuple[str, ...]) -> Any:

@@ -175,6 +175,7 @@ def _finding(record: FindingRecord, triage: Triage | None, today: date) -> Store
         message=record.message,
         location=record.location,
         path=record.path,
+        remediation=record.remediation,
         evidence=record.evidence,
         refs=tuple(record.refs),
         first_seen_run=record.first_seen_run_id,

@@ -129,7 +129,12 @@ def _refresh(record: FindingRecord, finding: Finding, run_id: str) -> None:
     record.message = clean(finding.message)
     record.location = clean(finding.location.display())
     record.path = clean(fingerprint_path(finding.location.path))
-    record.evidence = clean_data(finding.evidence)
+    # A run that saw the finding without evidence or advice (an imported BOM carries
+    # neither evidence nor, from other tools, a remediation) keeps what a scan recorded.
+    if finding.evidence or record.evidence is None:
+        record.evidence = clean_data(finding.evidence)
+    if finding.remediation or record.remediation is None:
+        record.remediation = clean(finding.remediation)
     record.refs = clean_data(finding.refs)
     record.last_seen_run_id = run_id
 

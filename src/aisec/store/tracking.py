@@ -106,6 +106,7 @@ class StoredFinding:
     message: str  # as last seen
     location: str  # Location.display() as last seen
     path: str  # the artefact's path as fingerprints see it
+    remediation: str = ""  # as last seen (revision 0003)
     evidence: Mapping[str, Any] = field(default_factory=dict)
     refs: tuple[str, ...] = ()
     first_seen_run: str | None = None

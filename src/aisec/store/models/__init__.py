@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aisec.store.models.base import Base, UTCDateTime
-from aisec.store.models.components import Component
+from aisec.store.models.components import Component, system_components
 from aisec.store.models.inventory import (
     AISystem,
     Dataset,
@@ -32,6 +32,7 @@ __all__ = [
     "UTCDateTime",
     "Vendor",
     "model_datasets",
+    "system_components",
     "system_datasets",
     "system_endpoints",
     "system_models",

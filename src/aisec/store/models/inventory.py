@@ -6,15 +6,18 @@ that their unique indexes stay within what PostgreSQL can index.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aisec.store.models.base import AssetMixin, Base
 
+if TYPE_CHECKING:
+    from aisec.store.models.components import Component
 
-def _link(name: str, left: tuple[str, str], right: tuple[str, str]) -> Table:
+
+def link_table(name: str, left: tuple[str, str], right: tuple[str, str]) -> Table:
     """A many-to-many table of (column, table) pairs; rows go when either side does."""
     table = Table(
         name,
@@ -29,12 +32,14 @@ def _link(name: str, left: tuple[str, str], right: tuple[str, str]) -> Table:
     return table
 
 
-system_models = _link("system_models", ("system_id", "ai_systems"), ("model_id", "models"))
-system_datasets = _link("system_datasets", ("system_id", "ai_systems"), ("dataset_id", "datasets"))
-system_endpoints = _link(
+system_models = link_table("system_models", ("system_id", "ai_systems"), ("model_id", "models"))
+system_datasets = link_table(
+    "system_datasets", ("system_id", "ai_systems"), ("dataset_id", "datasets")
+)
+system_endpoints = link_table(
     "system_endpoints", ("system_id", "ai_systems"), ("endpoint_id", "endpoints")
 )
-model_datasets = _link("model_datasets", ("model_id", "models"), ("dataset_id", "datasets"))
+model_datasets = link_table("model_datasets", ("model_id", "models"), ("dataset_id", "datasets"))
 
 
 class AISystem(AssetMixin, Base):
@@ -55,6 +60,10 @@ class AISystem(AssetMixin, Base):
     )
     endpoints: Mapped[list[Endpoint]] = relationship(
         secondary=system_endpoints, back_populates="systems"
+    )
+    # Revision 0003; the table is defined with the components (models/components.py).
+    components: Mapped[list[Component]] = relationship(
+        secondary="system_components", back_populates="systems"
     )
 
 

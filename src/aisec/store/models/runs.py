@@ -48,6 +48,7 @@ class FindingRecord(Base):
     title: Mapped[str] = mapped_column(Text)
     message: Mapped[str] = mapped_column(Text)  # as last seen
     location: Mapped[str] = mapped_column(Text)  # Location.display(), as last seen
+    remediation: Mapped[str] = mapped_column(Text, default="", server_default="")  # 0003
     path: Mapped[str] = mapped_column(Text)
     evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
     refs: Mapped[list[Any]] = mapped_column(default=list)
