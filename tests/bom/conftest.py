@@ -3,14 +3,11 @@ a server is reachable) and the inventory the round trip starts from."""
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
 
-POSTGRES_URL = os.environ.get("AISEC_TEST_POSTGRES_URL") or (
-    "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+from databases import drop_schema, new_schema_url, postgres_admin_engine
 
 
 @pytest.fixture(autouse=True)
@@ -21,21 +18,7 @@ def _reproducible(monkeypatch):
 
 @pytest.fixture(scope="session")
 def bom_postgres_admin():
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        pytest.skip("PostgreSQL half skipped: psycopg is not installed (aisec[postgres])")
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 5})
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception as exc:
-        engine.dispose()
-        pytest.skip(f"PostgreSQL half skipped: cannot reach the server: {type(exc).__name__}")
-    yield engine
-    engine.dispose()
+    yield from postgres_admin_engine()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -47,20 +30,10 @@ def new_database(request, tmp_path):
     def make() -> str:
         if admin is None:
             return f"sqlite:///{tmp_path / f'store-{uuid.uuid4().hex[:8]}.db'}"
-        from sqlalchemy import text
-        from sqlalchemy.engine import make_url
-
-        schema = f"aisec_bom_{uuid.uuid4().hex[:12]}"
-        with admin.begin() as connection:
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
+        url, schema = new_schema_url(admin, "aisec_bom")
         schemas.append(schema)
-        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-        return url.render_as_string(hide_password=False)
+        return url
 
     yield make
-    if admin is not None:
-        from sqlalchemy import text
-
-        with admin.begin() as connection:
-            for schema in schemas:
-                connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    for schema in schemas:
+        drop_schema(admin, schema)

@@ -9,45 +9,22 @@ When the server cannot be reached the PostgreSQL half is skipped with the reason
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from store_payloads import system_payload
 
-DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-POSTGRES_URL = os.environ.get("AISEC_TEST_POSTGRES_URL") or DEFAULT_POSTGRES
+from databases import drop_schema, new_schema_url, postgres_admin_engine
 
 
 @pytest.fixture(scope="session")
 def postgres_admin():
     """An engine on the test database, or a skip saying why there is none."""
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        pytest.skip("PostgreSQL half skipped: psycopg is not installed (aisec[postgres])")
-    engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 5})
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception as exc:
-        engine.dispose()
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        shown = make_url(POSTGRES_URL).render_as_string(hide_password=True)
-        pytest.skip(f"PostgreSQL half skipped: cannot reach {shown}: {first}")
-    yield engine
-    engine.dispose()
+    yield from postgres_admin_engine()
 
 
 def _postgres_schema_url(admin) -> tuple[str, str]:
-    schema = f"aisec_test_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False), schema
+    return new_schema_url(admin)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -61,8 +38,7 @@ def database_url(request, tmp_path):
     try:
         yield url
     finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        drop_schema(admin, schema)
 
 
 @pytest.fixture(scope="session")
@@ -74,8 +50,7 @@ def postgres_store_url(postgres_admin):
     url, schema = _postgres_schema_url(postgres_admin)
     open_store(url).close()
     yield url
-    with postgres_admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    drop_schema(postgres_admin, schema)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
