@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from aisec.core.finding import Location
 from aisec.discovery.keys import redact_text
+from aisec.discovery.loaders import LOADERS
 from aisec.discovery.subjects import LoaderCall
 
 # Top-level modules of AI SDKs and ML libraries -> the name discovery records.
@@ -52,34 +53,6 @@ SDKS: dict[str, str] = {
     "onnxruntime": "onnxruntime",
     "vllm": "vllm",
 }
-# Functions that load serialised objects; the check decides which uses are unsafe.
-LOADERS = frozenset(
-    {
-        "torch.load",
-        "pickle.load",
-        "pickle.loads",
-        "_pickle.load",
-        "_pickle.loads",
-        "cPickle.load",
-        "cPickle.loads",
-        "dill.load",
-        "dill.loads",
-        "cloudpickle.load",
-        "cloudpickle.loads",
-        "joblib.load",
-        "sklearn.externals.joblib.load",
-        "pandas.read_pickle",
-        "numpy.load",
-        "yaml.load",
-        "yaml.load_all",
-        "yaml.unsafe_load",
-        "yaml.unsafe_load_all",
-        "keras.models.load_model",
-        "keras.saving.load_model",
-        "tensorflow.keras.models.load_model",
-        "tf_keras.models.load_model",
-    }
-)
 # Calls recognised by their last name whatever the receiver: model hubs' loaders, which
 # run code from the hub when told to trust it.
 PRETRAINED = frozenset({"from_pretrained", "pipeline"})

@@ -5,36 +5,9 @@ from collections.abc import Iterator
 from aisec.core.check import Check
 from aisec.core.finding import Finding
 from aisec.core.severity import Severity
+from aisec.discovery.loaders import ALWAYS, KERAS
 from aisec.discovery.subjects import LoaderCall
 
-# Loaders that always unpickle: no argument makes them safe on an untrusted file.
-ALWAYS = frozenset(
-    {
-        "pickle.load",
-        "pickle.loads",
-        "_pickle.load",
-        "_pickle.loads",
-        "cPickle.load",
-        "cPickle.loads",
-        "dill.load",
-        "dill.loads",
-        "cloudpickle.load",
-        "cloudpickle.loads",
-        "joblib.load",
-        "sklearn.externals.joblib.load",
-        "pandas.read_pickle",
-        "yaml.unsafe_load",
-        "yaml.unsafe_load_all",
-    }
-)
-KERAS = frozenset(
-    {
-        "keras.models.load_model",
-        "keras.saving.load_model",
-        "tensorflow.keras.models.load_model",
-        "tf_keras.models.load_model",
-    }
-)
 SAFE_YAML_LOADERS = ("SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader")
 
 
