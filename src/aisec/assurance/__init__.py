@@ -1,0 +1,1 @@
+"""Model assurance: test a model the way an attacker and an auditor would."""

@@ -1,0 +1,59 @@
+"""A fitted scikit-learn classifier or pipeline held in memory.
+
+Scores when the estimator has a working ``predict_proba`` (``SVC(probability=False)``
+exposes the attribute but raises, hence the probe through ``hasattr``); gradients when
+:mod:`aisec.assurance.targets.gradients` reproduces its forward pass.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aisec.assurance.targets.base import BaseTarget, Capability, FloatArray, IntArray
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+
+class SklearnTarget(BaseTarget):
+    name = "scikit-learn"
+
+    def __init__(self, model: Any, *, budget: int | None = None, name: str | None = None) -> None:
+        super().__init__(budget=budget, name=name or type(model).__name__)
+        if not hasattr(model, "classes_"):
+            raise ValueError("the scikit-learn model must be a fitted classifier (no classes_)")
+        self.model = model
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        from aisec.assurance.targets import gradients
+
+        caps = {Capability.LABELS}
+        if hasattr(self.model, "predict_proba"):
+            caps.add(Capability.SCORES)
+        if gradients.supports(self.model):
+            caps.add(Capability.GRADIENTS)
+        return frozenset(caps)
+
+    @property
+    def classes(self) -> NDArray[Any]:
+        import numpy as np
+
+        return np.asarray(self.model.classes_)
+
+    def _labels(self, x: FloatArray) -> IntArray:
+        import numpy as np
+
+        # The model's own predict, not argmax of scores: they differ for some estimators.
+        raw = self.model.predict(x)
+        return np.asarray(np.searchsorted(self.model.classes_, raw), dtype=np.int64)
+
+    def _scores(self, x: FloatArray) -> FloatArray:
+        import numpy as np
+
+        return np.asarray(self.model.predict_proba(x), dtype=np.float64)
+
+    def _gradient(self, x: FloatArray, y: IntArray) -> FloatArray:
+        from aisec.assurance.targets import gradients
+
+        return gradients.loss_gradient(self.model, x, y)
