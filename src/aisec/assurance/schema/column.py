@@ -99,12 +99,15 @@ class Column:
         if self.kind is Kind.INTEGER:
             assert self.step is not None
             base = self._base()
-            out = base + np.round((out - base) / self.step) * self.step
-            # Rounding may step past a bound that is not itself on the grid.
-            low = self.low if self.low is not None else -np.inf
-            high = self._grid_high() if self.high is not None else np.inf
-            out = np.where(out > high, out - self.step, out)
-            out = np.where(out < low, out + self.step, out)
+            # Work on grid indices, clipped to the indices inside the bounds, and compute
+            # every value as base + k * step: stepping back by one step in floating point
+            # lands next to the grid, and a second projection would then move it again.
+            k = np.round((out - base) / self.step)
+            if self.low is not None:
+                k = np.maximum(k, math.ceil((self.low - base) / self.step - TOLERANCE))
+            if self.high is not None:
+                k = np.minimum(k, math.floor((self.high - base) / self.step + TOLERANCE))
+            out = base + k * self.step
         return np.asarray(out, dtype=np.float64)
 
     def _bounded(self) -> bool:
