@@ -123,13 +123,29 @@ def test_config_file_in_working_directory(files):
     assert aisec("scan", "unknown.pkl", cwd=files).returncode == 1
 
 
-def test_demo_catches_the_trapped_files(tmp_path):
+def test_demo_catches_the_trapped_files_and_stores_the_result(tmp_path):
     pytest.importorskip("sklearn")
-    done = aisec("demo", "--dir", tmp_path / "demo")
+    done = aisec("demo", "--dir", tmp_path / "demo", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "trapped files were caught" in done.stderr
     assert "modelfile.pickle.dangerous-call" in done.stdout
     assert sorted(os.listdir(tmp_path / "demo"))
+    # the store half: the embedded SQLite default, the demo system, and its AI-BOM
+    assert (tmp_path / ".aisec" / "aisec.db").is_file()
+    assert "with 6 models" in done.stderr
+    bom = json.loads((tmp_path / "aisec-demo-bom.json").read_text())
+    assert bom["specVersion"] == "1.6"
+    assert len(bom["vulnerabilities"]) == 2  # the two trapped files
+    listed = aisec("findings", "list", "--format", "json", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert {f["check_id"] for f in json.loads(listed.stdout)} == {"modelfile.pickle.dangerous-call"}
+
+
+def test_demo_without_the_store_leaves_nothing_behind(tmp_path):
+    pytest.importorskip("sklearn")
+    done = aisec("demo", "--no-store", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert os.listdir(tmp_path) == []
 
 
 def test_unexpected_exception_is_an_internal_error_with_exit_3(files, monkeypatch, capsys):

@@ -1,13 +1,19 @@
-"""``aisec demo``: write realistic model files, one booby-trapped, and scan them."""
+"""``aisec demo``: write realistic model files, one booby-trapped, scan them, and keep
+the result in the store with the AI-BOM it yields."""
 
 from __future__ import annotations
 
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from aisec.core.registry import Registry
+    from aisec.core.run import Run
+    from aisec.core.settings import Settings
 
 
 def demo(
@@ -17,6 +23,14 @@ def demo(
             "--dir", help="Where to write the demo files [default: a temporary directory]."
         ),
     ] = None,
+    store: Annotated[
+        bool,
+        typer.Option(
+            "--store/--no-store",
+            help="Record the demo in the store (.aisec/aisec.db, or the configured database)"
+            " and write its AI-BOM to aisec-demo-bom.json.",
+        ),
+    ] = True,
 ) -> int:
     """Write model files with scikit-learn, numpy (and PyTorch if installed), splice a
     harmless payload into one of them, scan them all and show the report."""
@@ -39,6 +53,8 @@ def demo(
         sys.stdout.write(
             render_report(run, "console", settings.fail_on, registry.enabled(), to_terminal=True)
         )
+        if store:
+            _store(target, run, settings, registry)
     flagged = {
         f.location.path.rsplit("/", 1)[-1] for f in run.findings if f.severity >= settings.fail_on
     }
@@ -54,3 +70,26 @@ def demo(
         err=True,
     )
     return 1
+
+
+def _store(target: Path, run: Run, settings: Settings, registry: Registry) -> None:
+    """The store half of the demo; a store that cannot be used is a warning, as for scan."""
+    from aisec.core.errors import AisecError
+    from aisec.demo.storing import DEMO_SYSTEM, store_demo
+
+    try:
+        done = store_demo(target, run, settings, registry, Path("aisec-demo-bom.json"))
+    except AisecError as exc:
+        typer.echo(f"aisec demo: not stored: [{exc.code}] {exc.message}", err=True)
+        return
+    typer.echo(
+        f"aisec demo: stored in {done.store}: scan run {done.run_id[:12]}, and system "
+        f"{DEMO_SYSTEM!r} with {done.models} models and {done.datasets} datasets "
+        f"(aisec inventory show system {DEMO_SYSTEM}; aisec findings list)",
+        err=True,
+    )
+    typer.echo(
+        f"aisec demo: CycloneDX 1.6 AI-BOM in {done.bom}: {done.components} components, "
+        f"{done.vulnerabilities} open findings as vulnerabilities",
+        err=True,
+    )
