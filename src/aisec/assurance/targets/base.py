@@ -82,10 +82,19 @@ def as_batch(x: Any) -> FloatArray:
     return arr
 
 
+def answer_capabilities(scores: bool) -> frozenset[Capability]:
+    """What a black-box target that answers with labels, and maybe scores, allows."""
+    if scores:
+        return frozenset({Capability.LABELS, Capability.SCORES})
+    return frozenset({Capability.LABELS})
+
+
 class BaseTarget:
     """Counting, budget and capability checks; subclasses implement the ``_`` methods."""
 
     name: str = "target"
+    # The class labels the caller declared, for targets that cannot tell them themselves.
+    _classes: list[Any] | None = None
 
     def __init__(self, *, budget: int | None = None, name: str | None = None) -> None:
         self.budget = QueryBudget(budget)
@@ -98,7 +107,11 @@ class BaseTarget:
 
     @property
     def classes(self) -> NDArray[Any]:
-        raise NotImplementedError
+        import numpy as np
+
+        if self._classes is None:
+            raise ValueError(f"target {self.name!r} was built without classes")
+        return np.asarray(self._classes)
 
     def predict(self, x: Any) -> IntArray:
         batch = as_batch(x)

@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from aisec.assurance.targets.base import BaseTarget, Capability, FloatArray, IntArray
+from aisec.assurance.targets.base import (
+    BaseTarget,
+    Capability,
+    FloatArray,
+    IntArray,
+    answer_capabilities,
+)
 
 if TYPE_CHECKING:
-    from numpy.typing import NDArray
+    pass
 
 
 class CallableTarget(BaseTarget):
@@ -35,17 +41,7 @@ class CallableTarget(BaseTarget):
 
     @property
     def capabilities(self) -> frozenset[Capability]:
-        if self._proba_fn is not None:
-            return frozenset({Capability.LABELS, Capability.SCORES})
-        return frozenset({Capability.LABELS})
-
-    @property
-    def classes(self) -> NDArray[Any]:
-        import numpy as np
-
-        if self._classes is None:
-            raise ValueError(f"target {self.name!r} was built without classes")
-        return np.asarray(self._classes)
+        return answer_capabilities(self._proba_fn is not None)
 
     def _labels(self, x: FloatArray) -> IntArray:
         import numpy as np

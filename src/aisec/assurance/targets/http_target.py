@@ -20,11 +20,17 @@ import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from aisec.assurance.targets.base import BaseTarget, Capability, FloatArray, IntArray
+from aisec.assurance.targets.base import (
+    BaseTarget,
+    Capability,
+    FloatArray,
+    IntArray,
+    answer_capabilities,
+)
 from aisec.core.errors import InputError
 
 if TYPE_CHECKING:
-    from numpy.typing import NDArray
+    pass
 
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 # Worth retrying: the service is busy or briefly down. Any other 4xx is our request's fault.
@@ -80,17 +86,7 @@ class HttpTarget(BaseTarget):
 
     @property
     def capabilities(self) -> frozenset[Capability]:
-        if self.proba_key is not None:
-            return frozenset({Capability.LABELS, Capability.SCORES})
-        return frozenset({Capability.LABELS})
-
-    @property
-    def classes(self) -> NDArray[Any]:
-        import numpy as np
-
-        if self._classes is None:
-            raise ValueError(f"target {self.name!r} was built without classes")
-        return np.asarray(self._classes)
+        return answer_capabilities(self.proba_key is not None)
 
     def _post(self, rows: list[list[float]]) -> dict[str, Any]:
         body = json.dumps({self.input_key: rows}).encode()

@@ -14,10 +14,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aisec.assurance.targets.base import BaseTarget, Capability, FloatArray, IntArray
+from aisec.assurance.targets.base import (
+    BaseTarget,
+    Capability,
+    FloatArray,
+    IntArray,
+    answer_capabilities,
+)
 
 if TYPE_CHECKING:
-    from numpy.typing import NDArray
+    pass
 
 
 class OnnxTarget(BaseTarget):
@@ -59,17 +65,7 @@ class OnnxTarget(BaseTarget):
 
     @property
     def capabilities(self) -> frozenset[Capability]:
-        if self._score_out is not None:
-            return frozenset({Capability.LABELS, Capability.SCORES})
-        return frozenset({Capability.LABELS})
-
-    @property
-    def classes(self) -> NDArray[Any]:
-        import numpy as np
-
-        if self._classes is None:
-            raise ValueError(f"target {self.name!r} was built without classes")
-        return np.asarray(self._classes)
+        return answer_capabilities(self._score_out is not None)
 
     def _run(self, x: FloatArray, output: str) -> Any:
         import numpy as np

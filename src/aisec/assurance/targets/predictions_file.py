@@ -19,7 +19,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aisec.assurance.targets.base import BaseTarget, Capability, FloatArray, IntArray
+from aisec.assurance.targets.base import (
+    BaseTarget,
+    Capability,
+    FloatArray,
+    IntArray,
+    answer_capabilities,
+)
 from aisec.assurance.targets.errors import UnknownRows
 
 if TYPE_CHECKING:
@@ -46,12 +52,12 @@ class PredictionsFileTarget(BaseTarget):
         raw = np.asarray(labels).reshape(-1)
         if self._x.ndim != 2 or len(raw) != len(self._x):
             raise ValueError("x must be rows x features with one label per row")
-        self._classes = np.asarray(sorted(set(raw.tolist())) if classes is None else classes)
-        self._y = np.asarray(np.searchsorted(self._classes, raw), dtype=np.int64)
+        self._class_values = np.asarray(sorted(set(raw.tolist())) if classes is None else classes)
+        self._y = np.asarray(np.searchsorted(self._class_values, raw), dtype=np.int64)
         self._proba = None if proba is None else np.asarray(proba, dtype=np.float64)
-        if self._proba is not None and self._proba.shape != (len(self._x), len(self._classes)):
+        if self._proba is not None and self._proba.shape != (len(self._x), len(self._class_values)):
             raise ValueError(
-                f"proba must be {len(self._x)} x {len(self._classes)} (rows x classes)"
+                f"proba must be {len(self._x)} x {len(self._class_values)} (rows x classes)"
             )
         # Exact byte keys: a perturbed row is a different input, whatever its distance.
         self._index = {row.tobytes(): i for i, row in enumerate(self._x)}
@@ -96,13 +102,11 @@ class PredictionsFileTarget(BaseTarget):
 
     @property
     def capabilities(self) -> frozenset[Capability]:
-        if self._proba is not None:
-            return frozenset({Capability.LABELS, Capability.SCORES})
-        return frozenset({Capability.LABELS})
+        return answer_capabilities(self._proba is not None)
 
     @property
     def classes(self) -> NDArray[Any]:
-        return self._classes
+        return self._class_values
 
     @property
     def inputs(self) -> FloatArray:
