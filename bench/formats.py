@@ -36,6 +36,7 @@ from tools import (
     Tool,
     default_aisec,
     ensure_peers,
+    run_header,
     run_measured,
     source_state,
 )
@@ -260,16 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     ]
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "formats.json").write_text(json.dumps({**meta, "results": results}, indent=2) + "\n")
-    tool_versions = ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
     missing = meta["skipped_inputs"]
     skipped = f" Not measured (missing): {', '.join(missing)}." if missing else ""
-    lines = [
-        f"Run {meta['date']} on {meta['machine']}; median of {args.repeat} fresh processes;"
-        f" 1-min load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after.",
-        f"Versions: {tool_versions} (aisec at {meta['aisec_source']}).{skipped}",
-        "",
-        *tables(measured),
-    ]
+    lines = [*run_header(meta, args.repeat, load_before, skipped), "", *tables(measured)]
     (RESULTS / "formats.md").write_text("\n".join(lines) + "\n")
     print("\n" + "\n".join(lines))
     return 0

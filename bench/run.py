@@ -32,6 +32,7 @@ from tools import (
     default_aisec,
     ensure_peers,
     make_tools,
+    run_header,
     run_measured,
     source_state,
 )
@@ -161,14 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps({**meta, "results": [asdict(c) for c in cells]}, indent=2) + "\n"
     )
     sizes = ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in meta["inputs"].items())
-    tool_versions = ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
-    lines = [
-        f"Run {meta['date']} on {meta['machine']}; median of {args.repeat} fresh processes;"
-        f" 1-min load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after.",
-        f"Versions: {tool_versions} (aisec at {meta['aisec_source']}). Inputs: {sizes}.",
-        "",
-        *table(cells),
-    ]
+    lines = [*run_header(meta, args.repeat, load_before, f" Inputs: {sizes}."), "", *table(cells)]
     (RESULTS / "latest.md").write_text("\n".join(lines) + "\n")
     print("\n" + "\n".join(lines))
     return 0

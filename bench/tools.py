@@ -14,6 +14,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -173,3 +174,13 @@ def source_state() -> str:
 
     dirty = git("status", "--porcelain", "src")
     return git("rev-parse", "--short", "HEAD") + (" + uncommitted src/ changes" if dirty else "")
+
+
+def run_header(meta: dict[str, Any], repeat: int, load_before: float, tail: str = "") -> list[str]:
+    """The two lines every results file starts with: when, where, how loaded, which versions."""
+    tool_versions = ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
+    return [
+        f"Run {meta['date']} on {meta['machine']}; median of {repeat} fresh processes;"
+        f" 1-min load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after.",
+        f"Versions: {tool_versions} (aisec at {meta['aisec_source']}).{tail}",
+    ]
