@@ -14,7 +14,7 @@ import typer
 from aisec.cli.options import SeverityName
 from aisec.cli.store_access import DatabaseOption, opened
 from aisec.cli.tables import OutputFormat, print_fields, print_json, print_table, text
-from aisec.store.tracking import TriageState
+from aisec.store.vocabulary import TriageState
 
 app = typer.Typer(
     help="Findings over time: list and filter them, see their history, triage them.",

@@ -38,14 +38,6 @@ from aisec.cli.inventory_options import (
     values_of,
 )
 from aisec.cli.store_access import DatabaseOption
-from aisec.store.records import (
-    Asset,
-    DatasetAsset,
-    EndpointAsset,
-    ModelAsset,
-    SystemAsset,
-    VendorAsset,
-)
 
 add_app = typer.Typer(help="Add an asset to the inventory.", no_args_is_help=True)
 edit_app = typer.Typer(
@@ -53,20 +45,24 @@ edit_app = typer.Typer(
 )
 
 
-def _add(kind: type[Asset], database: str | None, values: dict[str, Any]) -> None:
+# Asset kinds are named, not imported: the store's record types load only when a command
+# runs, not every time any aisec command starts.
+def _add(kind_name: str, database: str | None, values: dict[str, Any]) -> None:
     from aisec.cli.store_access import opened
     from aisec.services import inventory
 
+    kind = inventory.parse_kind(kind_name)
     with opened(database) as store:
         assert store is not None  # opened() creates the store unless told not to
         asset = inventory.add(store.inventory, kind, values)
     typer.echo(f"added {kind.kind} {inventory.label(asset)} ({asset.id})")
 
 
-def _edit(kind: type[Asset], ref: str, database: str | None, changes: dict[str, Any]) -> None:
+def _edit(kind_name: str, ref: str, database: str | None, changes: dict[str, Any]) -> None:
     from aisec.cli.store_access import opened
     from aisec.services import inventory
 
+    kind = inventory.parse_kind(kind_name)
     with opened(database) as store:
         assert store is not None
         asset = inventory.edit(store.inventory, kind, ref, changes)
@@ -90,7 +86,7 @@ def add_system(
         name, intended_purpose, owner, business_unit, lifecycle_stage, deployment_context
     )
     _add(
-        SystemAsset,
+        "system",
         database,
         {**values, **values_of(eu_ai_act_role=eu_ai_act_role, geography=geography)},
     )
@@ -114,7 +110,7 @@ def edit_system(
         name, intended_purpose, owner, business_unit, lifecycle_stage, deployment_context
     )
     _edit(
-        SystemAsset,
+        "system",
         ref,
         database,
         {**values, **values_of(eu_ai_act_role=eu_ai_act_role, geography=geography)},
@@ -146,7 +142,7 @@ def add_model(
 ) -> None:
     """Add a model (name and version are its key)."""
     values = _model(name, version, framework, file_format, licence, source, digest)
-    _add(ModelAsset, database, values)
+    _add("model", database, values)
 
 
 @edit_app.command("model")
@@ -163,7 +159,7 @@ def edit_model(
 ) -> None:
     """Change a model's fields (--digest replaces the stored digests)."""
     values = _model(name, version, framework, file_format, licence, source, digest)
-    _edit(ModelAsset, ref, database, values)
+    _edit("model", ref, database, values)
 
 
 def _model(*fields: Any) -> dict[str, Any]:
@@ -183,7 +179,7 @@ def add_dataset(
 ) -> None:
     """Add a dataset."""
     values = _dataset(name, source, licence, sensitivity, personal_data, digest)
-    _add(DatasetAsset, database, values)
+    _add("dataset", database, values)
 
 
 @edit_app.command("dataset")
@@ -199,7 +195,7 @@ def edit_dataset(
 ) -> None:
     """Change a dataset's fields (--digest replaces the stored digests)."""
     values = _dataset(name, source, licence, sensitivity, personal_data, digest)
-    _edit(DatasetAsset, ref, database, values)
+    _edit("dataset", ref, database, values)
 
 
 def _dataset(*fields: Any) -> dict[str, Any]:
@@ -215,7 +211,7 @@ def add_endpoint(
     database: DatabaseOption = None,
 ) -> None:
     """Add an endpoint a model is served at (its URL is its key)."""
-    _add(EndpointAsset, database, values_of(url=url, name=name, authentication=authentication))
+    _add("endpoint", database, values_of(url=url, name=name, authentication=authentication))
 
 
 @edit_app.command("endpoint")
@@ -228,7 +224,7 @@ def edit_endpoint(
 ) -> None:
     """Change an endpoint's fields."""
     values = values_of(url=url, name=name, authentication=authentication)
-    _edit(EndpointAsset, ref, database, values)
+    _edit("endpoint", ref, database, values)
 
 
 @add_app.command("vendor")
@@ -239,7 +235,7 @@ def add_vendor(
     database: DatabaseOption = None,
 ) -> None:
     """Add a vendor models come from."""
-    _add(VendorAsset, database, values_of(name=name, website=website, contact=contact))
+    _add("vendor", database, values_of(name=name, website=website, contact=contact))
 
 
 @edit_app.command("vendor")
@@ -251,4 +247,4 @@ def edit_vendor(
     database: DatabaseOption = None,
 ) -> None:
     """Change a vendor's fields."""
-    _edit(VendorAsset, ref, database, values_of(name=name, website=website, contact=contact))
+    _edit("vendor", ref, database, values_of(name=name, website=website, contact=contact))

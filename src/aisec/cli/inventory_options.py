@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from aisec.store.records import AUTHENTICATIONS, EU_AI_ACT_ROLES, LIFECYCLE_STAGES, SENSITIVITIES
+from aisec.store.vocabulary import AUTHENTICATIONS, EU_AI_ACT_ROLES, LIFECYCLE_STAGES, SENSITIVITIES
 
 
 def _opt(name: str, help_text: str) -> Any:

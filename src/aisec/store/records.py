@@ -14,20 +14,12 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from aisec.core.errors import InvalidRecord
-
-# Stages of the AI system life cycle, after ISO/IEC 22989 (inception to retirement).
-LIFECYCLE_STAGES = ("inception", "development", "validation", "deployment", "operation", "retired")
-# Operator roles of the EU AI Act, Art. 3(3)-(8).
-EU_AI_ACT_ROLES = (
-    "provider",
-    "deployer",
-    "importer",
-    "distributor",
-    "product-manufacturer",
-    "authorised-representative",
+from aisec.store.vocabulary import (  # re-exported: part of the records' contract
+    AUTHENTICATIONS,
+    EU_AI_ACT_ROLES,
+    LIFECYCLE_STAGES,
+    SENSITIVITIES,
 )
-SENSITIVITIES = ("public", "internal", "confidential", "restricted")
-AUTHENTICATIONS = ("none", "api-key", "bearer-token", "oauth2", "mtls", "basic", "other")
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,18 +10,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from aisec.core.errors import InvalidRecord
 from aisec.core.severity import Severity
+from aisec.store.vocabulary import TriageState
 
-
-class TriageState(StrEnum):
-    OPEN = "open"
-    ACCEPTED_RISK = "accepted-risk"
-    FALSE_POSITIVE = "false-positive"
-    FIXED = "fixed"
+__all__ = [
+    "FindingFilter",
+    "StoredFinding",
+    "StoredRun",
+    "TriageEntry",
+    "TriageState",  # defined in vocabulary, part of this module's contract
+    "check_triage",
+    "effective_state",
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,27 @@
+"""The store's closed vocabularies, in a module of their own so that the command line can
+offer them as choices without loading the record types (every command starts faster)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+# Stages of the AI system life cycle, after ISO/IEC 22989 (inception to retirement).
+LIFECYCLE_STAGES = ("inception", "development", "validation", "deployment", "operation", "retired")
+# Operator roles of the EU AI Act, Art. 3(3)-(8).
+EU_AI_ACT_ROLES = (
+    "provider",
+    "deployer",
+    "importer",
+    "distributor",
+    "product-manufacturer",
+    "authorised-representative",
+)
+SENSITIVITIES = ("public", "internal", "confidential", "restricted")
+AUTHENTICATIONS = ("none", "api-key", "bearer-token", "oauth2", "mtls", "basic", "other")
+
+
+class TriageState(StrEnum):
+    OPEN = "open"
+    ACCEPTED_RISK = "accepted-risk"
+    FALSE_POSITIVE = "false-positive"
+    FIXED = "fixed"
