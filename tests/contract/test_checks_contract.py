@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from aisec.assurance.plans.result import Status, TestOutcome
 from aisec.core.check import Check, metadata_problems
 from aisec.core.finding import Location
 from aisec.core.registry import default_registry
@@ -22,6 +23,7 @@ EMPTY_SUBJECTS = {
     "signature": lambda: SignatureReport(Location("model"), SignatureStatus.VERIFIED),
     "loader-call": lambda: LoaderCall(Location("x.py"), ""),
     "key-candidate": lambda: KeyCandidate(Location("x.py")),
+    "assurance-outcome": lambda: TestOutcome("t", "evasion", "m", Status.PASSED),
 }
 
 

@@ -45,7 +45,7 @@ def test_0003_upgrades_from_0002_keeping_findings_and_downgrades_back(engine):
             ),
             {"now": now},
         )
-    migrate.upgrade(engine)
+    migrate.upgrade(engine, "0003")
     assert "system_components" in _tables(engine)
     with engine.connect() as connection:
         assert migrate.current_revision(connection) == "0003"

@@ -21,6 +21,7 @@ from aisec.cli import (
     inventory_cmd,
     scan_cmd,
     sign_cmd,
+    test_cmd,
 )
 from aisec.core.errors import AisecError
 
@@ -33,6 +34,7 @@ app = typer.Typer(
 )
 app.command("scan")(scan_cmd.scan)
 app.add_typer(checks_cmd.app, name="checks")
+app.command("test")(test_cmd.plan_command)
 app.command("demo")(demo_cmd.demo)
 app.command("sign")(sign_cmd.sign)
 app.command("verify")(sign_cmd.verify)

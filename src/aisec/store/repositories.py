@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from aisec.store.records import Asset
 
 if TYPE_CHECKING:
-    from aisec.core.run import Run
+    from aisec.core.run import Measurement, Run
     from aisec.store.sql_findings import SqlFindingRepository
     from aisec.store.sql_inventory import SqlInventoryRepository
     from aisec.store.sql_runs import SqlRunRepository
@@ -83,11 +83,21 @@ class InventoryRepository(Protocol):
 
 class RunRepository(Protocol):
     def record(self, run: Run, *, exit_code: int | None = None) -> StoredRun:
-        """Store a finished run and its findings, de-duplicated by fingerprint into the
-        findings over time. ``exit_code`` defaults to the run's verdict at its ``fail_on``."""
+        """Store a finished run, its measurements and its findings, the findings
+        de-duplicated by fingerprint into the findings over time. ``exit_code`` defaults to
+        the run's verdict at its ``fail_on``. InvalidRecord, and nothing stored, for a
+        measurement the columns cannot hold: a name over 200 characters or a unit over 40
+        (as stored, escapes included), an ``n`` that is no 32-bit integer, a value that is
+        no number."""
         ...
 
     def get(self, run_id: str) -> StoredRun | None: ...
+
+    def measurements(self, run_id: str) -> builtins.list[Measurement]:
+        """The run's measurements, in the run's order; [] for a run not stored, InvalidRecord
+        for an id that is no UUID. A NaN value reads back as NaN; a NaN interval bound, stored
+        like a missing one, as None."""
+        ...
 
     def list(
         self, *, kind: str | None = None, limit: int | None = None

@@ -1,16 +1,22 @@
-"""How runs map onto rows: the run record kept as a ``scan_runs`` row, and read back."""
+"""How runs map onto rows: the run record kept as a ``scan_runs`` row, its measurements as
+``run_measurements`` rows, and both read back."""
 
 from __future__ import annotations
 
+import math
+import numbers
+import operator
 import uuid
+from collections.abc import Mapping
+from enum import Enum
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aisec.core.errors import InvalidRecord
-from aisec.core.run import Run
+from aisec.core.run import Measurement, Run
 from aisec.core.severity import Severity
-from aisec.store.models import RunFinding, ScanRun
+from aisec.store.models import RunFinding, RunMeasurement, ScanRun
 from aisec.store.session import clean, clean_data
 from aisec.store.tracking import StoredRun
 
@@ -58,9 +64,14 @@ def run_row(run: Run, run_id: str, exit_code: int) -> ScanRun:
 
 
 def stored_run(session: Session, row: ScanRun) -> StoredRun:
-    count = session.scalar(
+    # Both counts in one query, so that listing runs costs no more than it did before 0004.
+    findings = (
         select(func.count()).select_from(RunFinding).where(RunFinding.run_id == row.id)
-    )
+    ).scalar_subquery()
+    measurements = (
+        select(func.count()).select_from(RunMeasurement).where(RunMeasurement.run_id == row.id)
+    ).scalar_subquery()
+    finding_count, measurement_count = session.execute(select(findings, measurements)).one()
     return StoredRun(
         id=row.id,
         kind=row.kind,
@@ -74,5 +85,104 @@ def stored_run(session: Session, row: ScanRun) -> StoredRun:
         errors=tuple(row.errors),
         warnings=tuple(row.warnings),
         skipped=tuple(row.skipped),
-        finding_count=count or 0,
+        finding_count=finding_count or 0,
+        measurement_count=measurement_count or 0,
+    )
+
+
+# -- measurements --------------------------------------------------------------------------
+
+# Limits the columns have (String(200), String(40), Integer): PostgreSQL refuses more and
+# SQLite would keep it, so the store refuses it first, the same on both.
+_NAME_MAX = 200
+_UNIT_MAX = 40
+_INT_RANGE = (-(2**31), 2**31 - 1)
+_MAX_DEPTH = 32  # as deep as clean_data goes; deeper values are cut off there anyway
+
+
+def measurement_rows(run: Run, run_id: str) -> list[RunMeasurement]:
+    """The run's measurements as rows, in order; InvalidRecord if one cannot be stored."""
+    return [_measurement_row(m, run_id, i) for i, m in enumerate(run.measurements)]
+
+
+def _measurement_row(measurement: Measurement, run_id: str, position: int) -> RunMeasurement:
+    name = clean(measurement.name)
+    where = f"run {run_id}: measurement {name!r}"
+    unit = clean(measurement.unit)
+    for what, text, limit in (("name", name, _NAME_MAX), ("unit", unit, _UNIT_MAX)):
+        if len(text) > limit:
+            raise InvalidRecord(f"{where}: the {what} is longer than {limit} characters")
+    try:
+        n = operator.index(measurement.n)
+    except TypeError:
+        raise InvalidRecord(f"{where}: n {measurement.n!r} is not a whole number") from None
+    if not _INT_RANGE[0] <= n <= _INT_RANGE[1]:
+        raise InvalidRecord(f"{where}: n {n} is out of range")
+    return RunMeasurement(
+        run_id=run_id,
+        position=position,
+        name=name,
+        value=_number(measurement.value, where, "value"),
+        ci_low=_number(measurement.ci_low, where, "ci_low"),
+        ci_high=_number(measurement.ci_high, where, "ci_high"),
+        n=n,
+        unit=unit,
+        params=clean_data(_finite(measurement.params, 0)),
+    )
+
+
+def _number(value: float | None, where: str, what: str) -> float | None:
+    """``value`` as a column keeps it: NaN as NULL (SQLite has no NaN), infinities as is."""
+    if value is None:
+        return None
+    if isinstance(value, str | bytes | bytearray):  # float() would parse "1e3"; not a number
+        raise InvalidRecord(f"{where}: {what} {value!r} is not a number")
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond float's range: its infinity
+        number = math.inf if value > 0 else -math.inf
+    except (TypeError, ValueError):
+        raise InvalidRecord(f"{where}: {what} {value!r} is not a number") from None
+    return None if math.isnan(number) else number
+
+
+def _finite(value: object, depth: int) -> object:
+    """``value`` with every non-finite number replaced by None: JSON has no NaN or infinity,
+    and None reads as "no number" where clean_data's "nan" would be a string in a number's
+    place. NumPy scalars become plain numbers on the way (clean_data would repr them)."""
+    # An enum stays itself: clean_data shows it by name or value (a Severity as its label).
+    if isinstance(value, bool | Enum) or depth > _MAX_DEPTH:
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        try:
+            number = float(value)
+        except OverflowError:  # a Fraction beyond float's range: no finite number either
+            return None
+        return number if math.isfinite(number) else None
+    if isinstance(value, Mapping):
+        return {k: _finite(v, depth + 1) for k, v in value.items()}
+    # Plain containers of the same kind: a set's items must stay hashable (a tuple in a set).
+    if isinstance(value, tuple):
+        return tuple(_finite(v, depth + 1) for v in value)
+    if isinstance(value, list):
+        return [_finite(v, depth + 1) for v in value]
+    if isinstance(value, frozenset):
+        return frozenset(_finite(v, depth + 1) for v in value)
+    if isinstance(value, set):
+        return {_finite(v, depth + 1) for v in value}
+    return value
+
+
+def measurement(row: RunMeasurement) -> Measurement:
+    return Measurement(
+        name=row.name,
+        # A measurement always has a value: NULL is the NaN stored (see RunMeasurement).
+        value=math.nan if row.value is None else row.value,
+        ci_low=row.ci_low,
+        ci_high=row.ci_high,
+        n=row.n,
+        unit=row.unit,
+        params=dict(row.params),
     )

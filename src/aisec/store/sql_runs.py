@@ -4,7 +4,8 @@ A finding is one row per fingerprint: a run that sees it again links to it, coun
 more occurrence and refreshes what may have changed (severity, message, evidence). Runs
 recorded out of order (an import of old reports) move first and last seen only where
 they are earlier or later than what is stored. A finding marked fixed that a newer run
-sees again is reopened, with the run named in its history.
+sees again is reopened, with the run named in its history. A run's measurements are kept
+with it, in its order, and read back with :meth:`SqlRunRepository.measurements`.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from aisec.core.errors import InvalidRecord
 from aisec.core.finding import Finding, fingerprint_path
-from aisec.core.run import Run
+from aisec.core.run import Measurement, Run
 from aisec.store import run_rows as rows
-from aisec.store.models import FindingRecord, RunFinding, ScanRun, Triage
+from aisec.store.models import FindingRecord, RunFinding, RunMeasurement, ScanRun, Triage
 from aisec.store.models.base import new_id
 from aisec.store.session import Sessions, clean, clean_data
 from aisec.store.sql_findings import latest_triage
@@ -40,12 +41,18 @@ class SqlRunRepository:
             raise InvalidRecord(f"run {run_id}: started_at has no time zone")
         if exit_code is None:
             exit_code = run.exit_code(rows.fail_on(run))
+        # Made before the transaction: a measurement the store refuses stops nothing half-way.
+        measurements = rows.measurement_rows(run, run_id)
         with self._sessions.write() as session:
             if session.get(ScanRun, run_id) is not None:
                 raise InvalidRecord(f"run {run_id} is already stored")
             row = rows.run_row(run, run_id, exit_code)
             session.add(row)
+            # The models have no relationship() to order inserts by: the run's row goes
+            # first, so that the rows naming it (links, measurements) find it.
+            session.flush()
             _fold_findings(session, run, row)
+            session.add_all(measurements)
             session.flush()
             return rows.stored_run(session, row)
 
@@ -53,6 +60,17 @@ class SqlRunRepository:
         with self._sessions.read() as session:
             row = session.get(ScanRun, run_id)
             return rows.stored_run(session, row) if row is not None else None
+
+    def measurements(self, run_id: str) -> builtins.list[Measurement]:
+        """The run's measurements in the order it made them; [] for a run not stored."""
+        key = rows.run_id(run_id)
+        query = (
+            select(RunMeasurement)
+            .where(RunMeasurement.run_id == key)
+            .order_by(RunMeasurement.position, RunMeasurement.id)
+        )
+        with self._sessions.read() as session:
+            return [rows.measurement(row) for row in session.scalars(query)]
 
     def list(
         self, *, kind: str | None = None, limit: int | None = None

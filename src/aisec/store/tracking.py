@@ -83,7 +83,8 @@ def check_triage(
 @dataclass(frozen=True, kw_only=True)
 class StoredRun:
     """A run as the store keeps it: the record without its findings, which live on as
-    :class:`StoredFinding` and link back to every run that saw them."""
+    :class:`StoredFinding` and link back to every run that saw them, and without its
+    measurements, which ``RunRepository.measurements`` reads."""
 
     id: str
     kind: str
@@ -98,6 +99,7 @@ class StoredRun:
     warnings: tuple[str, ...] = ()
     skipped: tuple[Mapping[str, Any], ...] = ()  # {"location", "format", "reason"}
     finding_count: int = 0  # distinct fingerprints this run saw
+    measurement_count: int = 0  # rows of RunRepository.measurements (revision 0004)
 
 
 @dataclass(frozen=True, kw_only=True)

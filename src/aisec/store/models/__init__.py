@@ -15,7 +15,14 @@ from aisec.store.models.inventory import (
     system_endpoints,
     system_models,
 )
-from aisec.store.models.runs import TRIAGE_STATES, FindingRecord, RunFinding, ScanRun, Triage
+from aisec.store.models.runs import (
+    TRIAGE_STATES,
+    FindingRecord,
+    RunFinding,
+    RunMeasurement,
+    ScanRun,
+    Triage,
+)
 
 __all__ = [
     "TRIAGE_STATES",
@@ -27,6 +34,7 @@ __all__ = [
     "FindingRecord",
     "Model",
     "RunFinding",
+    "RunMeasurement",
     "ScanRun",
     "Triage",
     "UTCDateTime",

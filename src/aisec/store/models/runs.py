@@ -2,7 +2,8 @@
 
 A finding is one row per fingerprint however many runs saw it; ``run_findings`` says which
 runs did, with the severity and disposition it had in each. Triage is a history: rows are
-only ever added, and the one with the highest id is the finding's state.
+only ever added, and the one with the highest id is the finding's state. A run's
+measurements (assurance tests) are its own rows in ``run_measurements``, in the run's order.
 """
 
 from __future__ import annotations
@@ -10,7 +11,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, SmallInteger, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aisec.store.models.base import Base, new_id, utcnow
@@ -97,3 +107,25 @@ class Triage(Base):
     justification: Mapped[str] = mapped_column(Text, default="")
     expires_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RunMeasurement(Base):
+    """One measurement of a run (revision 0004), kept in the run's order.
+
+    ``value`` is NULL for NaN: SQLite cannot store NaN (its driver turns it into NULL), so
+    PostgreSQL, which could, stores NULL too and both read back alike. Infinities are kept
+    as they are; both databases store them.
+    """
+
+    __tablename__ = "run_measurements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # index in Run.measurements
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    value: Mapped[float | None] = mapped_column(Float)
+    ci_low: Mapped[float | None] = mapped_column(Float)
+    ci_high: Mapped[float | None] = mapped_column(Float)
+    n: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(40))
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)

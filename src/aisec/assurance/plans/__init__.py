@@ -1,0 +1,1 @@
+"""Test plans: declared assurance tests with budgets and thresholds, run, judged and reported."""

