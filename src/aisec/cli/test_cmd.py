@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from aisec.cli.options import SeverityName
-from aisec.core.errors import InputError
+from aisec.core.errors import InputError, UsageError
 
 
 class PlanFormat(StrEnum):
@@ -27,6 +27,15 @@ def plan_command(
     ] = PlanFormat.console,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")
+    ] = None,
+    also: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--also",
+            metavar="FORMAT=FILE",
+            help="Also write this format to FILE, from the same run (repeatable), e.g. "
+            "--also html=report.html --also junit=junit.xml.",
+        ),
     ] = None,
     trust: Annotated[
         bool,
@@ -73,6 +82,13 @@ def plan_command(
 
     if not plan_file.is_file():
         raise InputError(f"no such test plan: {plan_file}", hint="check the path")
+    extra = _extra_outputs(also or [])
+    # Checked before the tests run: a run of many minutes must not end in "cannot write".
+    for path in [p for _, p in extra] + ([output] if output is not None else []):
+        if not path.parent.is_dir():
+            raise InputError(
+                f"cannot write {path}: no directory {path.parent}", hint="create it first"
+            )
     settings = load_settings({"record_runs": record})
     plan = testing.load(plan_file)
     verdict = Severity.parse(fail_on.value) if fail_on else None
@@ -80,13 +96,10 @@ def plan_command(
     for warning in report.run.warnings:
         sys.stderr.write(f"aisec: warning: {warning}\n")
     text = _render(report, fmt.value, to_terminal=output is None)
+    for extra_fmt, extra_file in extra:
+        _write(extra_file, _render(report, extra_fmt, to_terminal=False))
     if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise InputError(
-                f"cannot write {output}: {exc.strerror}", hint="check the directory"
-            ) from None
+        _write(output, text)
         if fmt is not PlanFormat.console:
             typer.echo(_render(report, "console", to_terminal=False), nl=False, err=True)
     else:
@@ -96,6 +109,27 @@ def plan_command(
 
     _record(report.run, settings, code, database)
     return code
+
+
+def _extra_outputs(specs: list[str]) -> list[tuple[str, Path]]:
+    out = []
+    for spec in specs:
+        name, sep, file = spec.partition("=")
+        if not sep or not file or name not in PlanFormat.__members__ or name == "console":
+            raise UsageError(
+                f"--also {spec!r}: expected FORMAT=FILE with FORMAT json, html or junit"
+            )
+        out.append((name, Path(file)))
+    return out
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(
+            f"cannot write {path}: {exc.strerror}", hint="check the directory"
+        ) from None
 
 
 def _render(report: Any, fmt: str, *, to_terminal: bool) -> str:

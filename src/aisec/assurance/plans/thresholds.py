@@ -43,8 +43,10 @@ def matching(threshold: Threshold, measurements: Sequence[Measurement]) -> list[
     ]
 
 
-def _label(threshold: Threshold, m: Measurement) -> str:
-    shown = {k: v for k, v in m.params.items() if k not in threshold.where and _is_key(k, v)}
+def _label(threshold: Threshold, m: Measurement, varying: set[str]) -> str:
+    # Only the params that tell the matched measurements apart (epsilon, attack, group)
+    # name a judgement; the rest (counts, interval method) is in the measurement.
+    shown = {k: m.params[k] for k in sorted(varying) if k in m.params and _is_key(m.params[k])}
     base = threshold.describe()
     if not shown:
         return base
@@ -52,13 +54,13 @@ def _label(threshold: Threshold, m: Measurement) -> str:
     return f"{base} @ {extra}"
 
 
-def _is_key(key: str, value: Any) -> bool:
-    # Params that tell measurements of one metric apart (epsilon, attack, group), not
-    # bookkeeping (interval method, seed, counts).
-    bookkeeping = {
-        "test", "ci_method", "confidence", "n_boot", "alpha", "seed", "note", "epsilon_unit",
-    }  # fmt: skip
-    return key not in bookkeeping and isinstance(value, (str, int, float)) and len(str(value)) < 60
+def _is_key(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and len(str(value)) < 60
+
+
+def _varying(found: Sequence[Measurement], fixed: Any) -> set[str]:
+    keys = {k for m in found for k in m.params} - set(fixed)
+    return {k for k in keys if len({repr(m.params.get(k)) for m in found}) > 1}
 
 
 def judge(
@@ -75,6 +77,7 @@ def judge(
             )
         ]  # fmt: skip
     out = []
+    varying = _varying(found, threshold.where)
     for m in found:
         value = getattr(m, threshold.judge_on)
         judged = None if value is None else float(value)
@@ -90,7 +93,7 @@ def judge(
                 passed, reason = False, f"{threshold.judge_on} {judged:.4g} > {threshold.max:g}"
         out.append(
             Judgement(
-                _label(threshold, m), threshold.metric, passed, severity, judged,
+                _label(threshold, m, varying), threshold.metric, passed, severity, judged,
                 threshold.judge_on, m, reason,
             )
         )  # fmt: skip

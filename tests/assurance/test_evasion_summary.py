@@ -1,0 +1,65 @@
+"""Worst case, sanity checks and notes, from hand-made attack outcomes."""
+
+import json
+
+import numpy as np
+
+from aisec.assurance.attacks import AttackOutcome, build_box
+from aisec.assurance.attacks.evasion_summary import AttackRuns, summarise
+
+X = np.random.default_rng(0).random((6, 3))
+BOX = build_box(X)
+CLEAN = np.array([True, True, True, True, True, False])
+OK = np.flatnonzero(CLEAN)
+
+
+def runs_from(evaded: dict[str, dict[float, list[bool]]], complete=()):
+    out = {}
+    for name, per_eps in evaded.items():
+        run = AttackRuns()
+        for eps, flags in per_eps.items():
+            run.by_epsilon[eps] = AttackOutcome(X[OK].copy(), np.array(flags), 5)
+        run.complete = name not in complete
+        out[name] = run
+    return out
+
+
+def test_worst_case_is_the_union_of_complete_attacks():
+    runs = runs_from(
+        {
+            "noise": {0.1: [False] * 5},
+            "a": {0.1: [True, False, False, False, False]},
+            "b": {0.1: [False, True, False, False, False]},
+            "c": {0.1: [False, False, True, True, True]},
+        },
+        complete=("c",),
+    )
+    r = summarise(CLEAN, OK, X, runs, BOX, [0.1])
+    assert r.get("evasion.robust_accuracy", epsilon=0.1, attack="worst").value == 3 / 6
+    assert r.get("evasion.robust_accuracy", epsilon=0.1, attack="c").value == 2 / 6
+    assert r.get("evasion.attack_success_rate", epsilon=0.1, attack="worst").value == 2 / 5
+    assert r.get("evasion.noise_accuracy", epsilon=0.1).value == 5 / 6
+    assert r.details["incomplete"] == ["c"]
+    assert any("'c'" in n and "incomplete" in n for n in r.notes)
+    json.dumps(r.details)
+
+
+def test_failed_sanity_checks_are_flagged_with_notes():
+    runs = runs_from(
+        {
+            "noise": {0.05: [True, True, False, False, False], 0.1: [True] * 5},
+            "a": {0.05: [True, False, False, False, False], 0.1: [False] * 5},
+        }
+    )
+    r = summarise(CLEAN, OK, X, runs, BOX, [0.05, 0.1])
+    sanity = r.details["sanity"]
+    assert sanity == {"beats_noise": {"0.05": False, "0.1": False}, "monotone": False}
+    assert sum("sanity" in n for n in r.notes) == 3
+
+
+def test_without_a_complete_attack_there_is_no_worst_case():
+    runs = runs_from({"noise": {0.1: [False] * 5}, "a": {}}, complete=("a",))
+    r = summarise(CLEAN, OK, X, runs, BOX, [0.1])
+    assert not [m for m in r.measurements if m.params.get("attack") == "worst"]
+    assert any("no attack completed" in n for n in r.notes)
+    assert r.details["queries"] == {"noise": 5, "a": 0}
