@@ -236,3 +236,129 @@ def build_report() -> PlanReport:
         run=run,
         outcomes=outcomes,
     )
+
+
+# Outcomes shaped like the real tests' (params as the assurance code emits them), for the
+# chart-choice tests and for looking at a rendered report.
+
+MIA_ATTACKS = ("loss", "confidence", "correctness", "shadow")
+EVASION_ATTACKS = ("fgsm", "pgd", "square", "hopskipjump", "worst")
+EPSILONS = (0.02, 0.05, 0.1)
+FAIRNESS_GROUPS = ("female", "male", "non-binary")
+
+
+def _roc(strength: float, points: int = 40) -> dict[str, list[float]]:
+    # A concave curve above chance, without its (0, 0) and (1, 1) ends, as a downsampled
+    # ROC can come; strength 1 is chance.
+    fpr = [10 ** (-3 + 3 * i / (points - 1)) for i in range(points)][:-1]
+    return {"fpr": fpr, "tpr": [x ** (1 / strength) for x in fpr]}
+
+
+def membership_outcome() -> TestOutcome:
+    split = {"attacker_pool": 400, "evaluation": "non-members split in two"}
+    rows = {"members": 500, "non_members": 500}
+    ci = {"ci_method": "stratified percentile bootstrap", "n_boot": 200}
+    measurements = [
+        Measurement("privacy.train_accuracy", 0.97, 0.95, 0.98, 500, "accuracy", rows),
+        Measurement("privacy.test_accuracy", 0.84, 0.81, 0.87, 500, "accuracy", rows),
+    ]
+    attacks: dict[str, object] = {}
+    for i, attack in enumerate(MIA_ATTACKS):
+        base = split | ({"n_shadow": 2} if attack == "shadow" else {})
+        base = base | {"attack": attack} | rows | ci
+        auc = 0.52 + 0.03 * i
+        measurements.append(
+            Measurement("privacy.mia.auc", auc, auc - 0.02, auc + 0.02, 1000, "auc", base)
+        )
+        held = base | {
+            "threshold_selection": "chosen on a random stratified half",
+            "threshold_rows": 500,
+            "evaluated_rows": 500,
+        }
+        measurements.append(
+            Measurement("privacy.mia.balanced_accuracy", auc - 0.01, None, None, 500, "rate", held)
+        )
+        for fpr in (0.001, 0.01):
+            tpr = fpr * (1.5 + i)
+            measurements.append(
+                Measurement(
+                    "privacy.mia.tpr_at_fpr", tpr, 0.0, tpr * 2, 1000, "rate", base | {"fpr": fpr}
+                )
+            )
+        attacks[attack] = {"roc": _roc(1.0 + 0.3 * i), "threshold": 0.5}
+    return TestOutcome(
+        name="membership",
+        type="membership_inference",
+        target="model.onnx",
+        status=Status.PASSED,
+        measurements=measurements,
+        details={"members": 500, "non_members": 500, **split, "attacks": attacks},
+        seconds=3.2,
+        queries=1000,
+    )
+
+
+def evasion_grid_outcome() -> TestOutcome:
+    measurements = [Measurement("evasion.clean_accuracy", 0.9, 0.88, 0.92, 500, "accuracy", {})]
+    for i, attack in enumerate(EVASION_ATTACKS):
+        for j, eps in enumerate(EPSILONS):
+            value = max(0.9 - (0.1 + 0.05 * i) * (j + 1), 0.0)
+            params = {"epsilon": eps, "attack": attack, "ci_method": "wilson", "test": "evasion"}
+            measurements.append(
+                Measurement(
+                    "evasion.robust_accuracy",
+                    value,
+                    max(value - 0.04, 0.0),
+                    value + 0.04,
+                    500,
+                    "fraction of rows still classified correctly",
+                    params,
+                )
+            )
+    return TestOutcome(
+        name="evasion-grid",
+        type="evasion",
+        target="model.onnx",
+        status=Status.PASSED,
+        measurements=measurements,
+        details={"attacks": {a: {"queries": 10} for a in EVASION_ATTACKS}, "rows": 500},
+        seconds=40.0,
+        queries=20000,
+    )
+
+
+def fairness_outcome() -> TestOutcome:
+    params = {"sensitive_feature": "gender", "n_boot": 200, "alpha": 0.05, "seed": 0}
+    measurements = []
+    for rate in ("selection_rate", "accuracy"):
+        for g, group in enumerate(FAIRNESS_GROUPS):
+            value = 0.3 + 0.2 * g
+            measurements.append(
+                Measurement(
+                    f"fairness.{rate}",
+                    value,
+                    value - 0.05,
+                    value + 0.05,
+                    100 * (g + 1),
+                    "rate",
+                    params | {"group": group},
+                )
+            )
+    for name, unit, value in (
+        ("demographic_parity_difference", "difference", 0.4),
+        ("equalized_odds_difference", "difference", 0.25),
+        ("demographic_parity_ratio", "ratio", 0.43),
+        ("equalized_odds_ratio", "ratio", 0.6),
+    ):
+        measurements.append(
+            Measurement(f"fairness.{name}", value, value - 0.1, value + 0.1, 600, unit, params)
+        )
+    return TestOutcome(
+        name="fairness-gender",
+        type="fairness",
+        target="model.onnx",
+        status=Status.PASSED,
+        measurements=measurements,
+        seconds=0.5,
+        queries=600,
+    )

@@ -25,7 +25,7 @@ def test_one_line_per_test_and_a_summary():
     assert error_line.endswith(": ValueError: <boom> \\x1b[31m")  # the traceback's last line
     assert "6 tests: 2 passed, 1 failed, 2 error, 1 skipped" in out
     assert "findings: 0 critical, 1 high, 1 medium, 0 low, 0 info" in out
-    assert lines[-1] == "FAIL: 1 test(s) failed"
+    assert lines[-1] == "FAIL: 1 test failed"
 
 
 def test_failed_judgements_show_value_interval_and_bound():
@@ -58,10 +58,21 @@ def test_verdicts():
     )
     bad = TestOutcome("u", "evasion", "m", Status.ERROR, error="boom")
     out = render_plan_console(PlanReport("p", "-", "m", {}, run, [ok, bad]), width=80)
-    assert out.splitlines()[-1] == "INCOMPLETE: 1 test(s) erred"
+    assert out.splitlines()[-1] == "INCOMPLETE: 1 test erred"
     assert "ERROR   u (evasion, 0.0 s): boom" in out
 
 
 def test_narrow_terminal_wraps_without_losing_the_summary():
     out = render_plan_console(build_report(), width=40)
-    assert "FAIL: 1 test(s) failed" in out
+    assert "FAIL: 1 test failed" in out
+
+
+def test_counts_are_pluralised():
+    run = Run(kind="test", targets=["m"], tool_version="x", config={})
+    ok = TestOutcome("t", "evasion", "m", Status.PASSED)
+    one = render_plan_console(PlanReport("p", "-", "m", {}, run, [ok]), width=120)
+    assert "1 test: 1 passed" in one and "1 tests" not in one
+    bad = [TestOutcome(n, "evasion", "m", Status.FAILED) for n in ("a", "b")]
+    two = render_plan_console(PlanReport("p", "-", "m", {}, run, [ok, *bad]), width=120)
+    assert "3 tests: 1 passed, 2 failed" in two
+    assert two.splitlines()[-1] == "FAIL: 2 tests failed"

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from aisec.assurance.plans.result import PlanReport
+from aisec.assurance.plans.result import PlanReport, Status, TestOutcome
 from aisec.core.run import Run
 from aisec.report.plan_html import render_plan_html
 
@@ -20,6 +20,8 @@ from .plan_sample import (
     PASSED_NAME,
     SKIPPED_NAME,
     build_report,
+    evasion_grid_outcome,
+    membership_outcome,
 )
 
 VOID = {"meta", "br", "hr", "img", "input", "link", "col", "area", "base", "wbr", "source"}
@@ -164,3 +166,49 @@ def test_empty_plan_renders():
     parser = _Collect()
     parser.feed(page)
     assert parser.stack == []
+
+
+def _rows(page: str, name: str) -> list[str]:
+    return re.findall(rf'<tr><td class="name">{re.escape(name)}</td>.*?</tr>', page)
+
+
+def _report(*outcomes: TestOutcome) -> PlanReport:
+    run = Run(kind="test", targets=["m"], tool_version="x", config={})
+    return PlanReport("p", "-", "m", {}, run, list(outcomes))
+
+
+def test_params_column_shows_what_tells_rows_apart():
+    page = render_plan_html(_report(membership_outcome(), evasion_grid_outcome()))
+    auc = _rows(page, "privacy.mia.auc")
+    assert len(auc) == 4
+    shown = [r.split('<td class="params">')[1].split("<details>")[0] for r in auc]
+    assert shown[0] == "attack=loss"
+    assert shown[3] == "attack=shadow, n_shadow=2"  # on the shadow attack's row only
+    # The rest waits, collapsed, in the same cell.
+    assert "<details><summary>all params</summary>" in auc[0]
+    assert "members=500" in auc[0].split("<details>")[1]
+    assert "members=500" not in shown[0]
+    # A name measured once has nothing to tell apart.
+    (train,) = _rows(page, "privacy.train_accuracy")
+    assert '<td class="params"><details>' in train
+    # "test" is never shown as distinguishing, even though every row has it.
+    robust = _rows(page, "evasion.robust_accuracy")
+    assert len(robust) == 15
+    visible = robust[0].split('<td class="params">')[1].split("<details>")[0]
+    assert visible == "epsilon=0.02, attack=fgsm"
+    assert "test=evasion" in robust[0]
+
+
+def test_long_units_and_names_do_not_wrap_letter_by_letter(page):
+    assert "td.name, td.unit" in page and "white-space: nowrap" in page
+    assert "overflow-wrap: break-word" in page
+    assert re.search(r"\.table-wrap \{ overflow-x: auto", page)
+    assert '<td class="unit">' in render_plan_html(_report(evasion_grid_outcome()))
+    # Tables sit in the scrolling wrapper.
+    assert page.count("<table>") == page.count('<div class="table-wrap"><table>')
+
+
+def test_summary_caption_pluralised():
+    one = render_plan_html(_report(TestOutcome("t", "x", "m", Status.PASSED)))
+    assert '<caption class="muted">1 test</caption>' in one
+    assert '<caption class="muted">6 tests</caption>' in render_plan_html(build_report())

@@ -6,10 +6,13 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import aisec.report.svg_charts as svg_charts
+from aisec.report import svg_bar, svg_line, svg_roc
 from aisec.report.svg_charts import DASHES, MARKERS, bar_chart, line_chart, roc_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -156,3 +159,72 @@ def test_bar_chart_never_raises(bars):
 @given(st.dictionaries(LABEL, st.tuples(st.lists(NUMBER), st.lists(NUMBER)), max_size=3))
 def test_roc_chart_never_raises(curves):
     _assert_finite_geometry(_parse(roc_chart(curves)))
+
+
+def _points(polyline: ET.Element) -> list[tuple[float, float]]:
+    pairs = (p.split(",") for p in polyline.get("points", "").split())
+    return [(float(x), float(y)) for x, y in pairs]
+
+
+def _curves(root: ET.Element) -> list[ET.Element]:
+    return [p for p in root.iter(f"{SVG}polyline") if p.get("stroke") != "#777777"]
+
+
+def test_roc_curve_runs_from_origin_to_one_one():
+    # A downsampled curve without its ends, given out of order.
+    root = _parse(roc_chart({"a": ([0.5, 0.2], [0.8, 0.4])}))
+    ((curve,),) = [_curves(root)]
+    points = _points(curve)
+    # Pixels of (0, 0) and (1, 1): the plot's bottom-left and top-right corners.
+    assert points[0] == (64.0, 296.0)
+    assert points[-1] == (624.0, 36.0)
+    assert [x for x, _ in points] == sorted(x for x, _ in points)
+    # Nothing measured: no curve is invented.
+    assert _curves(_parse(roc_chart({"b": ([0.5], [math.nan])}))) == []
+
+
+def test_roc_on_log_fpr():
+    svg = roc_chart({"a": ([0.0, 0.001, 0.01, 0.3, 1.0], [0.0, 0.05, 0.2, 0.7, 1.0])}, log_x=True)
+    root = _parse(svg)
+    _assert_finite_geometry(root)
+    texts = {t.text for t in root.iter(f"{SVG}text")}
+    assert "false positive rate (log scale)" in texts
+    assert {"0.001", "0.01", "0.1", "1"} <= texts
+    (curve,) = _curves(root)
+    assert len(_points(curve)) == 4  # fpr 0 has no place on a log axis
+    # Chance is a curve on a log axis, still dashed and grey.
+    chance = [p for p in root.iter(f"{SVG}polyline") if p.get("stroke") == "#777777"]
+    assert len(chance) == 1 and len(_points(chance[0])) > 2
+
+
+def test_short_legend_entries_share_rows():
+    names = ["fgsm", "pgd", "square", "hopskipjump", "worst"]
+    series = {n: [(0.0, 0.5, None, None), (1.0, 0.4, None, None)] for n in names}
+    short = _parse(line_chart(series, x_label="x", y_label="y", title="t"))
+    long_names = {n * 12: points for n, points in series.items()}
+    long = _parse(line_chart(long_names, x_label="x", y_label="y", title="t"))
+    assert int(short.get("height")) < int(long.get("height"))
+    legend_y = {t.get("y") for t in short.iter(f"{SVG}text") if t.text in names}
+    assert len(legend_y) == 2  # two rows, not five
+
+
+def test_long_y_label_is_cut_to_fit_the_plot():
+    label = "robust accuracy (fraction of rows still classified correctly, in percent)"
+    root = _parse(line_chart({}, x_label="x", y_label=label, title="t"))
+    y_label = next(t for t in root.iter(f"{SVG}text") if t.get("transform"))
+    assert len(y_label.text) <= 44 and y_label.text.endswith("…")
+
+
+def test_facade_reexports_the_split_modules():
+    assert svg_charts.line_chart is svg_line.line_chart
+    assert svg_charts.bar_chart is svg_bar.bar_chart
+    assert svg_charts.roc_chart is svg_roc.roc_chart
+    for name in svg_charts.__all__:
+        assert hasattr(svg_charts, name)
+
+
+def test_chart_modules_stay_small():
+    folder = Path(svg_charts.__file__).parent
+    sizes = {p.name: len(p.read_text().splitlines()) for p in folder.glob("svg_*.py")}
+    assert len(sizes) >= 6
+    assert max(sizes.values()) <= 200, sizes

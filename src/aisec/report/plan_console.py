@@ -64,11 +64,15 @@ def _failed_line(judgement: Judgement) -> Text:
     return text
 
 
+def _tests(count: int) -> str:
+    return f"{count} test" if count == 1 else f"{count} tests"
+
+
 def _summary(report: PlanReport) -> Text:
     from rich.text import Text
 
     counts = report.counts()
-    text = Text(f"{len(report.outcomes)} tests: ")
+    text = Text(f"{_tests(len(report.outcomes))}: ")
     for i, status in enumerate(Status):
         count = counts[status.value]
         style = STATUS_STYLES[status] if count else ""
@@ -84,9 +88,11 @@ def _verdict(report: PlanReport) -> Text:
 
     counts = report.counts()
     if counts[Status.FAILED.value]:
-        return Text(f"FAIL: {counts[Status.FAILED.value]} test(s) failed", style="bold red")
+        failed = _tests(counts[Status.FAILED.value])
+        return Text(f"FAIL: {failed} failed", style="bold red")
     if counts[Status.ERROR.value]:
-        return Text(f"INCOMPLETE: {counts[Status.ERROR.value]} test(s) erred", style="bold yellow")
+        erred = _tests(counts[Status.ERROR.value])
+        return Text(f"INCOMPLETE: {erred} erred", style="bold yellow")
     return Text("PASS: no test failed or erred", style="bold green")
 
 

@@ -25,6 +25,7 @@ from aisec.report import printable, safe_text
 from aisec.report.plan_charts import charts_for
 from aisec.report.plan_text import (
     NO_VALUE,
+    distinguishing_params,
     format_interval,
     format_number,
     format_params,
@@ -69,10 +70,13 @@ def _duration(started: datetime, ended: datetime | None) -> str:
     return f"{max((ended - started).total_seconds(), 0.0):.1f} s"
 
 
-def _measurement_row(m: Measurement) -> dict[str, str]:
+def _measurement_row(m: Measurement, keys: list[str]) -> dict[str, str]:
+    # The Params cell names only what tells this row from the others of its name; the rest
+    # (row counts, interval method, seeds) waits behind "all params".
     return {
         "name": printable(m.name),
-        "params": format_params(m.params, frozenset({"note"})),
+        "params": format_params({k: m.params[k] for k in keys if k in m.params}),
+        "all_params": format_params(m.params, frozenset({"note"})),
         "value": measurement_value(m),
         "interval": format_interval(m.ci_low, m.ci_high),
         "n": str(m.n),
@@ -95,6 +99,7 @@ def _judgement_row(j: Judgement) -> dict[str, Any]:
 
 
 def _test(index: int, outcome: TestOutcome) -> dict[str, Any]:
+    distinct = distinguishing_params(outcome.measurements)
     return {
         "anchor": f"test-{index}",
         "name": printable(outcome.name),
@@ -106,7 +111,9 @@ def _test(index: int, outcome: TestOutcome) -> dict[str, Any]:
         "seconds": f"{outcome.seconds:.2f}",
         "queries": str(outcome.queries),
         "judgements": [_judgement_row(j) for j in outcome.judgements],
-        "measurements": [_measurement_row(m) for m in outcome.measurements],
+        "measurements": [
+            _measurement_row(m, distinct.get(m.name, [])) for m in outcome.measurements
+        ],
         "charts": [(printable(c), Markup(svg)) for c, svg in charts_for(outcome)],
         "notes": [_lines(n) for n in outcome.notes],
         "error": _lines(outcome.error),
@@ -142,6 +149,10 @@ def _header(report: PlanReport) -> list[tuple[str, str]]:
     ]
 
 
+def _tests(count: int) -> str:
+    return f"{count} test" if count == 1 else f"{count} tests"
+
+
 def plan_context(report: PlanReport) -> dict[str, Any]:
     """What the template shows, as display-ready text (the template formats nothing)."""
     run = report.run
@@ -150,7 +161,7 @@ def plan_context(report: PlanReport) -> dict[str, Any]:
         "title": f"aisec test report: {printable(report.plan)}",
         "header": _header(report),
         "counts": [(s.value, BADGES[s], counts[s.value]) for s in Status],
-        "total": len(report.outcomes),
+        "total": _tests(len(report.outcomes)),
         "severities": list(run.counts().items()),
         "tests": [_test(i, o) for i, o in enumerate(report.outcomes, start=1)],
         "findings": [_finding_row(f, run) for f in run.findings],

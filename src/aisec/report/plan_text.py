@@ -8,7 +8,7 @@ empty denominator) read "undefined", never "nan" or "0".
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from numbers import Integral, Real
 from typing import Any
 
@@ -56,6 +56,44 @@ def format_params(params: Mapping[str, Any], skip: frozenset[str] = frozenset())
         f"{printable(str(k))}={_param_value(v)}" for k, v in params.items() if str(k) not in skip
     ]
     return ", ".join(parts)
+
+
+# Never worth a column: "test" names the test the whole table is about, and "note" is shown
+# beside an undefined value already.
+NEVER_DISTINGUISHING = frozenset({"test", "note"})
+
+
+def _compare_key(value: object) -> str:
+    # Params may hold unhashable values (lists) and numpy numbers: compare them as text,
+    # and 0.1 as 0.1 whether it came as a float, a numpy float or an int-valued float.
+    if isinstance(value, Real) and not isinstance(value, bool):
+        return repr(float(value))
+    return repr(value)
+
+
+def distinguishing_params(measurements: Sequence[Measurement]) -> dict[str, list[str]]:
+    """Per measurement name, the params whose values differ among that name's measurements.
+
+    A param some of them lack differs too (``n_shadow`` on the shadow attack's only): it
+    tells that row apart. What all share (``members=500``) says nothing about one row.
+    """
+    groups: dict[str, list[Measurement]] = {}
+    for m in measurements:
+        groups.setdefault(m.name, []).append(m)
+    out: dict[str, list[str]] = {}
+    for name, group in groups.items():
+        keys: list[str] = []
+        for m in group:
+            keys.extend(str(k) for k in m.params if str(k) not in keys)
+        differing = [
+            key
+            for key in keys
+            if key not in NEVER_DISTINGUISHING
+            and len({_compare_key(m.params[key]) if key in m.params else "" for m in group}) > 1
+        ]
+        # What every row has (attack, fpr) reads first; a param on some rows only after it.
+        out[name] = sorted(differing, key=lambda k: not all(k in m.params for m in group))
+    return out
 
 
 def _param_value(value: object) -> str:

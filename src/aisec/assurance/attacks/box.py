@@ -42,6 +42,17 @@ class EpsilonBox:
     def radius(self, eps: float) -> FloatArray:
         return np.asarray(eps * self.width, dtype=np.float64)
 
+    def bounds(self, x_orig: FloatArray, eps: float) -> tuple[FloatArray, FloatArray]:
+        """Per row and feature, the interval :meth:`clip` clips into (immutable columns
+        pinned), for attacks that clip the same rows many times."""
+        r = self.radius(eps)
+        lo = np.maximum(self.low, x_orig - r)
+        hi = np.minimum(self.high, x_orig + r)
+        frozen = ~self.mutable
+        lo[:, frozen] = x_orig[:, frozen]
+        hi[:, frozen] = x_orig[:, frozen]
+        return lo, hi
+
     def clip(self, x: FloatArray, x_orig: FloatArray, eps: float | None) -> FloatArray:
         """``x`` clipped into the domain and, unless ``eps`` is None, the box around
         ``x_orig``; continuous, so iterative attacks can keep sub-step progress."""

@@ -98,17 +98,56 @@ def _one_start(
 ) -> tuple[FloatArray, BoolArray]:
     # The iterate z stays continuous: rounding it through the schema each step would
     # undo every step smaller than half an integer column's grid.
-    z = box.clip(x + rng.uniform(-1.0, 1.0, size=x.shape) * box.radius(eps), x, eps)
-    adv = box.finalise(z, x, eps)
+    lo, hi = box.bounds(x, eps)
+    z = np.clip(x + rng.uniform(-1.0, 1.0, size=x.shape) * box.radius(eps), lo, hi)
+    adv = _shown(box, z, x)
     hit = np.zeros(len(x), dtype=np.bool_)
-    active = np.arange(len(x))
-    for _ in range(steps):
-        gradient = target.loss_gradient(z[active], y[active])
-        z[active] = box.clip(z[active] + alpha * np.sign(gradient), x[active], eps)
-        adv[active] = box.finalise(z[active], x[active], eps)
-        wrong = predicted_wrong(target, adv[active], y[active])
-        hit[active[wrong]] = True
-        active = active[~wrong]
-        if active.size == 0:
+    # Without a schema the model is shown z itself, so the labels that come with each
+    # gradient say which rows are already evaded: one forward pass per step, not two.
+    # (Targets built on BaseTarget have it; any other Target makes two calls per step.)
+    fused_call = getattr(target, "gradient_and_labels", None) if box.schema is None else None
+    fused = fused_call is not None
+    # The rows still attacked, kept compact (not indexed out of the full batch each step):
+    # the arithmetic per step is small, so copies would dominate it.
+    rows = np.arange(len(x))
+    xs, ys, los, his = x, y, lo, hi
+    for step in range(steps + 1):
+        if fused_call is not None:
+            gradient, labels = fused_call(z, ys)
+            wrong = labels != ys
+        elif step:
+            wrong = predicted_wrong(target, _shown(box, z, xs), ys)
+        else:
+            wrong = np.zeros(len(rows), dtype=np.bool_)
+        if wrong.any():
+            adv[rows[wrong]] = _shown(box, z[wrong], xs[wrong])
+            hit[rows[wrong]] = True
+            keep = ~wrong
+            rows, z, xs, ys, los, his = (
+                rows[keep],
+                z[keep],
+                xs[keep],
+                ys[keep],
+                los[keep],
+                his[keep],
+            )
+            if fused:
+                gradient = gradient[keep]
+        if rows.size == 0 or step == steps:
             break
+        if not fused:
+            gradient = target.loss_gradient(z, ys)
+        # In place, and minimum/maximum rather than clip: per step this is most of the
+        # arithmetic outside the model, and np.clip with array bounds is several times slower.
+        step_taken = np.sign(gradient, out=gradient)
+        step_taken *= alpha
+        z += step_taken
+        np.minimum(z, his, out=z)
+        np.maximum(z, los, out=z)
+    adv[rows] = _shown(box, z, xs)
     return adv, hit
+
+
+def _shown(box: EpsilonBox, z: FloatArray, x: FloatArray) -> FloatArray:
+    """What the model is shown: z is inside the box already; only the schema remains."""
+    return z.copy() if box.schema is None else box.schema.project(z, x)

@@ -136,6 +136,28 @@ class BaseTarget:
         self.budget.spend(len(batch))
         return self._gradient(batch, labels)
 
+    def gradient_and_labels(self, x: Any, y: Any) -> tuple[FloatArray, IntArray]:
+        """The loss gradient at ``x`` and the labels the model gives ``x``.
+
+        Targets that compute both in one forward pass (scikit-learn with analytic
+        gradients, torch) answer for one query per row, as an endpoint returning the
+        gradient with its prediction would; others make two calls and spend two.
+        """
+        import numpy as np
+
+        self._require(Capability.GRADIENTS)
+        batch = as_batch(x)
+        labels = np.asarray(y, dtype=np.int64).reshape(-1)
+        if len(labels) != len(batch):
+            raise ValueError(f"{len(batch)} rows but {len(labels)} labels")
+        if type(self)._fused is BaseTarget._fused:
+            return self.loss_gradient(batch, labels), self.predict(batch)
+        self.budget.spend(len(batch))
+        return self._fused(batch, labels)
+
+    def _fused(self, x: FloatArray, y: IntArray) -> tuple[FloatArray, IntArray]:
+        raise NotImplementedError
+
     def _require(self, capability: Capability) -> None:
         if capability not in self.capabilities:
             available = ", ".join(sorted(c.value for c in self.capabilities))

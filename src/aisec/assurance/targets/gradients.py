@@ -50,26 +50,37 @@ def supports(model: Any) -> bool:
 
 
 def _scaler_forward(step: Any, x: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """The transformed input and the (diagonal) derivative of the transform."""
-    out = np.asarray(step.transform(x), dtype=np.float64)
+    """The transformed input and the (diagonal) derivative of the transform.
+
+    Computed from the fitted attributes rather than ``transform``: the same arithmetic,
+    without input validation that costs more than the transform on every attack step.
+    """
     kind = _kind(step)
     n = x.shape[1]
     if kind == "StandardScaler":
+        mean = step.mean_ if step.with_mean and step.mean_ is not None else np.zeros(n)
         scale = step.scale_ if step.with_std and step.scale_ is not None else np.ones(n)
-        return out, 1.0 / np.asarray(scale, dtype=np.float64)
-    # MinMaxScaler and MaxAbsScaler: x * scale_ (+ min_); the derivative is scale_ or 1/max_abs_.
+        scale = np.asarray(scale, dtype=np.float64)
+        return (x - np.asarray(mean, dtype=np.float64)) / scale, 1.0 / scale
     if kind == "MinMaxScaler":
-        return out, np.asarray(step.scale_, dtype=np.float64)
-    return out, 1.0 / np.asarray(step.scale_, dtype=np.float64)
+        scale = np.asarray(step.scale_, dtype=np.float64)
+        out = x * scale + np.asarray(step.min_, dtype=np.float64)
+        if step.clip:
+            low, high = step.feature_range
+            out = np.clip(out, low, high)  # the clipped region has derivative 0 in truth
+        return out, scale
+    scale = np.asarray(step.scale_, dtype=np.float64)  # MaxAbsScaler: x / max_abs_
+    return x / scale, 1.0 / scale
 
 
 def _softmax_ce_grad(z: FloatArray, y: IntArray) -> FloatArray:
-    """d loss / d logits of the softmax cross-entropy: p - onehot(y)."""
-    z = z - z.max(axis=1, keepdims=True)
-    p = np.exp(z)
+    """d loss / d logits of the softmax cross-entropy: p - onehot(y). ``z`` is left as
+    it was; the work happens in one new array (attacks call this at every step)."""
+    p = z - z.max(axis=1, keepdims=True)
+    np.exp(p, out=p)
     p /= p.sum(axis=1, keepdims=True)
     p[np.arange(len(y)), y] -= 1.0
-    return p
+    return np.asarray(p, dtype=np.float64)
 
 
 def _binary_ce_grad(z: FloatArray, y: IntArray) -> FloatArray:
@@ -77,11 +88,19 @@ def _binary_ce_grad(z: FloatArray, y: IntArray) -> FloatArray:
     return (1.0 / (1.0 + np.exp(-z))) - y.reshape(-1, 1).astype(np.float64)
 
 
-def _linear_grad(est: Any, x: FloatArray, y: IntArray) -> FloatArray:
-    coef = np.asarray(est.coef_, dtype=np.float64)
-    z = x @ coef.T + np.asarray(est.intercept_, dtype=np.float64)
+def _linear_parameters(est: Any) -> tuple[FloatArray, FloatArray]:
+    # A binary RidgeClassifier keeps a 1-D coef_; every other linear model one row per
+    # logit. As rows, one logit is always shape (1, n_features).
+    coef = np.atleast_2d(np.asarray(est.coef_, dtype=np.float64))
+    return coef, np.asarray(est.intercept_, dtype=np.float64).reshape(-1)
+
+
+def _linear_grad(est: Any, x: FloatArray, y: IntArray) -> tuple[FloatArray, FloatArray]:
+    """The gradient and the logits it came from."""
+    coef, intercept = _linear_parameters(est)
+    z = x @ coef.T + intercept
     dz = _binary_ce_grad(z, y) if coef.shape[0] == 1 else _softmax_ce_grad(z, y)
-    return np.asarray(dz @ coef, dtype=np.float64)
+    return np.asarray(dz @ coef, dtype=np.float64), z
 
 
 def _act(name: str, a: FloatArray) -> FloatArray:
@@ -105,7 +124,7 @@ def _act_derivative(name: str, a: FloatArray, h: FloatArray) -> FloatArray:
     return np.ones_like(a)
 
 
-def _mlp_grad(est: Any, x: FloatArray, y: IntArray) -> FloatArray:
+def _mlp_grad(est: Any, x: FloatArray, y: IntArray) -> tuple[FloatArray, FloatArray]:
     weights = [np.asarray(w, dtype=np.float64) for w in est.coefs_]
     biases = [np.asarray(b, dtype=np.float64) for b in est.intercepts_]
     pre: list[FloatArray] = []
@@ -123,16 +142,56 @@ def _mlp_grad(est: Any, x: FloatArray, y: IntArray) -> FloatArray:
     for layer in range(len(pre) - 1, -1, -1):
         delta = delta * _act_derivative(est.activation, pre[layer], post[layer + 1])
         delta = delta @ weights[layer].T
-    return np.asarray(delta, dtype=np.float64)
+    return np.asarray(delta, dtype=np.float64), z
+
+
+def _mlp_logits(est: Any, x: FloatArray) -> FloatArray:
+    h = x
+    for w, b in zip(est.coefs_[:-1], est.intercepts_[:-1], strict=True):
+        h = _act(est.activation, h @ w + b)
+    return np.asarray(h @ est.coefs_[-1] + est.intercepts_[-1], dtype=np.float64)
+
+
+def predicted_classes(model: Any, x: FloatArray) -> IntArray:
+    """Class indices as ``model.predict`` gives them, from the same forward pass as the
+    gradient: attacks ask for labels after every step, and scikit-learn's own predict
+    validates its input each time at several times the cost of the arithmetic."""
+    *pre, last = _steps(model)
+    h = x
+    for step in pre:
+        h, _ = _scaler_forward(step, h)
+    if _kind(last) == "MLPClassifier":
+        z = _mlp_logits(last, h)
+    else:
+        coef, intercept = _linear_parameters(last)
+        z = h @ coef.T + intercept
+    return _classes_of(z)
+
+
+def _classes_of(z: FloatArray) -> IntArray:
+    if z.shape[1] == 1:  # one logit: class 1 when it is positive, as predict decides
+        return np.asarray(z[:, 0] > 0, dtype=np.int64)
+    return np.asarray(z.argmax(axis=1), dtype=np.int64)
 
 
 def loss_gradient(model: Any, x: FloatArray, y: IntArray) -> FloatArray:
     """Gradient of the cross-entropy loss w.r.t. the raw input ``x`` (before any scaler)."""
+    return gradient_and_classes(model, x, y)[0]
+
+
+def gradient_and_classes(model: Any, x: FloatArray, y: IntArray) -> tuple[FloatArray, IntArray]:
+    """The loss gradient at ``x`` and the classes the model predicts for ``x``, from one
+    forward pass (an iterative attack needs both at every step)."""
     *pre, last = _steps(model)
-    chain = np.ones_like(x)
+    chain: FloatArray | None = None
     h = x
     for step in pre:
         h, derivative = _scaler_forward(step, h)
-        chain = chain * derivative
-    grad = _mlp_grad(last, h, y) if _kind(last) == "MLPClassifier" else _linear_grad(last, h, y)
-    return np.asarray(grad * chain, dtype=np.float64)
+        chain = derivative if chain is None else chain * derivative
+    if _kind(last) == "MLPClassifier":
+        grad, z = _mlp_grad(last, h, y)
+    else:
+        grad, z = _linear_grad(last, h, y)
+    if chain is not None:  # the scalers' Jacobians are diagonal: one product per feature
+        grad = grad * chain
+    return np.asarray(grad, dtype=np.float64), _classes_of(z)

@@ -68,14 +68,17 @@ class TorchTarget(BaseTarget):
         return np.asarray(log_p.exp().double().numpy(), dtype=np.float64)
 
     def _gradient(self, x: FloatArray, y: IntArray) -> FloatArray:
+        return self._fused(x, y)[0]
+
+    def _fused(self, x: FloatArray, y: IntArray) -> tuple[FloatArray, IntArray]:
         import numpy as np
         import torch
 
         dtype = next(self.module.parameters()).dtype
         xt = torch.as_tensor(x, dtype=dtype).requires_grad_(True)
         # Summed, not averaged: each row's gradient is then that row's own loss gradient.
-        loss = torch.nn.functional.nll_loss(
-            self._log_probs(xt), torch.as_tensor(y), reduction="sum"
-        )
+        log_p = self._log_probs(xt)
+        loss = torch.nn.functional.nll_loss(log_p, torch.as_tensor(y), reduction="sum")
         (grad,) = torch.autograd.grad(loss, xt)
-        return np.asarray(grad.double().numpy(), dtype=np.float64)
+        labels = np.asarray(log_p.detach().argmax(dim=1).numpy(), dtype=np.int64)
+        return np.asarray(grad.double().numpy(), dtype=np.float64), labels
