@@ -183,3 +183,31 @@ def test_absolute_unit_is_carried_in_params(digits):
         max_rows=50,
     )
     assert all(m.params["epsilon_unit"] == "absolute" for m in r.measurements)
+
+
+def test_worst_is_never_above_any_attack_when_the_budget_stops_some(cancer):
+    # 10k queries: square finishes epsilon 0.05 and stops in 0.1, HopSkipJump stops
+    # partway but reports both epsilons. No attack completes, yet the evasions found
+    # are real: the worst case must count them and say it is only an upper bound.
+    forest = fit(
+        RandomForestClassifier(30, max_depth=5, random_state=0), cancer.x_train, cancer.y_train
+    )
+    target = SklearnTarget(forest, budget=10_000)
+    r = run_evasion(target, cancer, epsilons=(0.05, 0.1), max_rows=80, **FAST)
+    assert set(r.details["incomplete"]) == {"square", "hopskipjump"}
+    for eps in (0.05, 0.1):
+        worst = r.get("evasion.robust_accuracy", epsilon=eps, attack="worst")
+        assert worst.params["complete"] is False
+        singles = [
+            m
+            for m in r.measurements
+            if m.name == "evasion.robust_accuracy"
+            and m.params["epsilon"] == eps
+            and m.params["attack"] != "worst"
+        ]
+        assert singles
+        assert all(worst.value <= m.value for m in singles)
+    square = r.get("evasion.robust_accuracy", epsilon=0.05, attack="square")
+    assert r.get("evasion.robust_accuracy", epsilon=0.05, attack="worst").value <= square.value
+    assert square.value < r.get("evasion.clean_accuracy").value
+    assert any("upper bound on robust accuracy" in n for n in r.notes)

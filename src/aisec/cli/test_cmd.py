@@ -93,8 +93,10 @@ def plan_command(
     plan = testing.load(plan_file)
     verdict = Severity.parse(fail_on.value) if fail_on else None
     report = _run_with_progress(plan, settings, trust, jobs, verdict)
-    for warning in report.run.warnings:
-        sys.stderr.write(f"aisec: warning: {warning}\n")
+    from aisec.report import printable
+
+    for warning in report.run.warnings:  # test names come from the plan: escaped
+        sys.stderr.write(f"aisec: warning: {printable(warning)}\n")
     text = _render(report, fmt.value, to_terminal=output is None)
     for extra_fmt, extra_file in extra:
         _write(extra_file, _render(report, extra_fmt, to_terminal=False))

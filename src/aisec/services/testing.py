@@ -29,10 +29,18 @@ def load(path: str | os.PathLike[str]) -> Plan:
 
 
 def _redacted(target: Mapping[str, Any]) -> dict[str, Any]:
+    """The target as configured, without the secrets an endpoint's URL and headers hold."""
+    from aisec.assurance.targets.http_target import public_url
+
     out = dict(target)
     http = out.get("http")
-    if isinstance(http, Mapping) and isinstance(http.get("headers"), Mapping):
-        out["http"] = dict(http) | {"headers": dict.fromkeys(http["headers"], _HIDDEN)}
+    if isinstance(http, Mapping):
+        shown = dict(http)
+        if isinstance(http.get("headers"), Mapping):
+            shown["headers"] = dict.fromkeys(http["headers"], _HIDDEN)
+        if isinstance(http.get("url"), str):
+            shown["url"] = public_url(http["url"])
+        out["http"] = shown
     return out
 
 

@@ -107,14 +107,16 @@ def _epsilons(epsilons: Sequence[float]) -> list[float]:
     return values
 
 
-def _collect(outcomes: Iterator[tuple[float, AttackOutcome]]) -> AttackRuns:
+def _collect(outcomes: Iterator[tuple[float, AttackOutcome, bool]]) -> AttackRuns:
     runs = AttackRuns()
     try:
-        for eps, outcome in outcomes:
+        for eps, outcome, finished in outcomes:
             runs.by_epsilon[eps] = outcome
+            if finished:
+                runs.finished.add(eps)
     except QueryBudgetExceeded:
-        # Keep the epsilons already finished; the summary leaves the attack out of the
-        # worst case because the rows it did not reach were never tested.
+        # Keep every epsilon reported: the evasions found are real and count in the worst
+        # case, which the summary marks incomplete where this attack did not finish.
         runs.complete = False
     return runs
 
@@ -129,11 +131,12 @@ def _outcomes(
     settings: dict[str, Any],
     index: int,
     pool: tuple[FloatArray, IntArray],
-) -> Iterator[tuple[float, AttackOutcome]]:
+) -> Iterator[tuple[float, AttackOutcome, bool]]:
+    """(epsilon, outcome, whether the attack finished that epsilon) per epsilon."""
     seed = int(settings["seed"]) * 1009 + index
     if len(x) == 0:  # every row misclassified already: nothing to attack
         for eps in epsilons:
-            yield eps, AttackOutcome(x.copy(), np.zeros(0, dtype=np.bool_), 0)
+            yield eps, AttackOutcome(x.copy(), np.zeros(0, dtype=np.bool_), 0), True
         return
     if name == "hopskipjump":
         # Decision-based: one run finds minimal adversarials, valid at every epsilon
@@ -141,21 +144,23 @@ def _outcomes(
         found = hopskipjump(
             target, x, y, box, iterations=settings["iterations"], seed=seed, pool=pool
         )
+        finished = found.stopped is None  # one search for all: stopped, none finished
         for k, eps in enumerate(epsilons):
             outcome = found.at_epsilon(eps)
             outcome.queries = outcome.queries if k == 0 else 0  # paid once for all
-            yield eps, outcome
+            yield eps, outcome, finished
         if found.stopped is not None:
             raise found.stopped
         return
     for k, eps in enumerate(epsilons):
         if name == "noise":
-            yield eps, random_sign_noise(target, x, y, box, eps, seed=seed + 31 * k)
+            yield eps, random_sign_noise(target, x, y, box, eps, seed=seed + 31 * k), True
         elif name == "fgsm":
-            yield eps, fgsm(target, x, y, box, eps)
+            yield eps, fgsm(target, x, y, box, eps), True
         elif name == "pgd":
             steps, restarts = settings["steps"], settings["restarts"]
-            yield eps, pgd(target, x, y, box, eps, steps=steps, restarts=restarts, seed=seed)
+            found_pgd = pgd(target, x, y, box, eps, steps=steps, restarts=restarts, seed=seed)
+            yield eps, found_pgd, True
         else:
             queries = settings["queries"]
-            yield eps, square_attack(target, x, y, box, eps, queries=queries, seed=seed)
+            yield eps, square_attack(target, x, y, box, eps, queries=queries, seed=seed), True

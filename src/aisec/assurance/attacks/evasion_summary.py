@@ -1,8 +1,11 @@
 """From attack outcomes to the evasion test's measurements, curve and sanity checks.
 
 Rows misclassified cleanly count as not robust under every attack. The worst case per
-row takes every complete attack at that epsilon: a row is robust only if none evaded it
-(Carlini et al., 2019). Two sanity checks flag a broken evaluation rather than a robust
+row takes every attack with results at that epsilon, complete or not: a row is robust
+only if none evaded it (Carlini et al., 2019). An evasion found before a budget stop is
+still a valid evasion, so dropping it would overstate robustness; when an attack did not
+finish at an epsilon, the worst case there is marked incomplete, an upper bound on
+robust accuracy. Two sanity checks flag a broken evaluation rather than a robust
 model: the worst case must do at least as well as random noise of the same size, and
 worst-case robust accuracy must not rise with epsilon.
 """
@@ -29,6 +32,13 @@ class AttackRuns:
     by_epsilon: dict[float, AttackOutcome] = field(default_factory=dict)
     complete: bool = True
     queries: int | None = None  # rows sent; None: the sum over the outcomes
+    # Epsilons the attack finished before its budget ran out. Only read when the run is
+    # incomplete: a search that reports every epsilon from one stopped run (HopSkipJump)
+    # finished none of them.
+    finished: set[float] = field(default_factory=set)
+
+    def complete_at(self, eps: float) -> bool:
+        return self.complete or eps in self.finished
 
 
 def summarise(
@@ -64,29 +74,42 @@ def summarise(
         if not run.complete:
             result.notes.append(
                 f"attack {attack!r} ran out of the query budget: it is incomplete (reported "
-                f"for {len(run.by_epsilon)} of {len(epsilons)} epsilon(s)) and left out of "
-                "the worst case"
+                f"for {len(run.by_epsilon)} of {len(epsilons)} epsilon(s)); the evasions it "
+                "found still count in the worst case"
             )
         for eps, outcome in run.by_epsilon.items():
             m = add("evasion.robust_accuracy", robust(outcome.evaded), epsilon=eps, attack=attack)
             curve.append(_point(eps, attack, m))
-    complete = [a for a in attacks if runs[a].complete]
-    if not complete:
-        result.notes.append("no attack completed, so there is no worst case")
     worst: dict[float, float] = {}
     noise: dict[float, float] = {}
+    bounds: list[float] = []
     for eps in epsilons:
-        if complete:
-            evaded = np.logical_or.reduce([runs[a].by_epsilon[eps].evaded for a in complete])
-            m = add("evasion.robust_accuracy", robust(evaded), epsilon=eps, attack="worst")
+        found = [a for a in attacks if eps in runs[a].by_epsilon]
+        if not found:
+            result.notes.append(f"no attack has results at epsilon {eps}, so no worst case there")
+        else:
+            # Any evasion found proves the row is not robust, whether or not its attack
+            # went on to finish: every attack with results here takes part.
+            evaded = np.logical_or.reduce([runs[a].by_epsilon[eps].evaded for a in found])
+            complete = all(runs[a].complete_at(eps) for a in attacks)
+            extra = {} if complete else {"complete": False}
+            m = add("evasion.robust_accuracy", robust(evaded), epsilon=eps, attack="worst", **extra)
             curve.append(_point(eps, "worst", m))
             worst[eps] = m.value
-            add("evasion.attack_success_rate", evaded, epsilon=eps, attack="worst")
+            add("evasion.attack_success_rate", evaded, epsilon=eps, attack="worst", **extra)
+            if not complete:
+                bounds.append(eps)
         if eps in runs["noise"].by_epsilon:
             noisy = runs["noise"].by_epsilon[eps].evaded
             noise[eps] = add("evasion.noise_accuracy", robust(noisy), epsilon=eps).value
     if not runs["noise"].complete:
         result.notes.append("the noise baseline ran out of the query budget")
+    if bounds:
+        result.notes.append(
+            f"the worst case at epsilon(s) {bounds} is incomplete: an upper bound on robust "
+            "accuracy (a lower bound on attack success), since the attacks that did not finish "
+            "could only lower it"
+        )
     result.details = {
         "curve": curve,
         "sanity": _sanity(worst, noise, result.notes),

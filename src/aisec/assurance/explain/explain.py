@@ -10,6 +10,7 @@ cross-check when ``shap`` is installed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -77,7 +78,7 @@ def run_explainability(
                 float(high[u]),
                 len(y),
                 metric,
-                params | {"n_repeats": n_repeats, "ci_method": "t"},
+                params | {"n_repeats": n_repeats, "ci_method": permutation.CI_METHOD},
             )
         )
     result.details["importances"] = [
@@ -101,12 +102,22 @@ def run_explainability(
         if name not in sensitive
     )
     table = proxies.proxy_table(x, units, sensitive)
+    looked_at: list[dict[str, Any]] = []
     result.measurements.extend(
         influence.sensitive_influences(
-            main, table, list(sensitive), top_k=top_k, proxy_threshold=proxy_threshold, rows=len(y)
+            main,
+            table,
+            list(sensitive),
+            top_k=top_k,
+            proxy_threshold=proxy_threshold,
+            rows=len(y),
+            looked_at=looked_at,
         )
     )
     result.details["proxies"] = table
+    # Every sensitive input with its rank and share, flagged or not: a report shows the
+    # attribute was examined even when it does not drive decisions.
+    result.details["sensitive"] = looked_at
     if use_shap:
         from aisec.assurance.explain.shap_values import shap_comparison
 
@@ -148,16 +159,16 @@ def _stability(
         runs.append(again.mean)
     k = min(top_k, len(main.units))
     found = stability.ranking_stability(np.vstack(runs), k)
-    low, high = np.quantile(found.jaccard, [0.025, 0.975])
+    low, high, method = stability.jaccard_interval(found.jaccard, seeds)
     result.measurements.append(
         Measurement(
             "explain.top_k_stability",
             found.mean_jaccard,
-            float(low),
-            float(high),
+            low,
+            high,
             len(found.jaccard),
             "jaccard",
-            {"k": k, "seeds": seeds, "ci_method": "pairwise percentile"},
+            {"k": k, "seeds": seeds, "ci_method": method},
         )
     )
     result.details["stability"] = {

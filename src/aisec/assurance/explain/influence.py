@@ -1,9 +1,10 @@
 """Sensitive influence: a sensitive attribute's weight in the model, direct or by proxy.
 
 Each unit's importance share is its permutation importance over the sum of the positive
-importances (negative ones are noise and would inflate shares). A sensitive attribute
-that is itself an input is reported with its own share; any other input that is among
-the ``top_k`` most important and a proxy at least ``proxy_threshold`` strong (see
+importances (negative ones are noise and would inflate shares). A unit is influential
+when it ranks among the ``top_k``, has a positive share and an interval above 0. A
+sensitive attribute that is itself an input is reported when it is influential; any
+other input that is influential and a proxy at least ``proxy_threshold`` strong (see
 :mod:`.proxies`) is reported as an indirect route (Datta et al. 2017's proxy use).
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from aisec.assurance.explain import proxies
-from aisec.assurance.explain.permutation import FloatArray, Importances, Unit
+from aisec.assurance.explain.permutation import CI_METHOD, FloatArray, Importances, Unit
 from aisec.assurance.outcome import AssuranceData
 from aisec.core.errors import ConfigError
 from aisec.core.run import Measurement
@@ -59,20 +60,46 @@ def sensitive_influences(
     top_k: int,
     proxy_threshold: float,
     rows: int,
+    looked_at: list[dict[str, Any]] | None = None,
 ) -> list[Measurement]:
-    """``explain.sensitive_influence`` measurements; adds rank, share and flag to ``table``."""
+    """``explain.sensitive_influence`` measurements; adds rank, share and flag to ``table``.
+
+    One bar for direct and proxy routes alike: the unit must rank within ``top_k``, hold a
+    positive share, and have an importance interval wholly above 0. A sensitive input
+    that misses it is ranked in ``looked_at`` (if given) instead, so a report can show the
+    attribute was examined and found not to drive decisions.
+    """
     ranks = main.ranks()
     share, low, high = importance_shares(main)
     by_name = {unit.name: u for u, unit in enumerate(main.units)}
+
+    def influential(u: int) -> bool:
+        # A unit whose interval reaches 0 (or below) may matter not at all; ranking in
+        # the top k among noise-level importances is not influence.
+        return bool(ranks[u] <= top_k and share[u] > 0 and low[u] > 0)
+
     for row in table:
         u = by_name[row["feature"]]
         row |= {"rank": int(ranks[u]), "share": float(share[u])}
         strong = row["proxy_strength"] >= proxy_threshold  # NaN (one group only) is never strong
-        row["flagged"] = bool(row["rank"] <= top_k and strong)
+        row["flagged"] = bool(influential(u) and strong)
+    direct = [a for a in attributes if a in by_name]
+    if looked_at is not None:
+        looked_at.extend(
+            {
+                "attribute": a,
+                "rank": int(ranks[by_name[a]]),
+                "share": float(share[by_name[a]]),
+                "ci_low": float(low[by_name[a]]),
+                "ci_high": float(high[by_name[a]]),
+                "flagged": influential(by_name[a]),
+            }
+            for a in direct
+        )
     items: list[dict[str, Any]] = [
         {"attribute": a, "feature": a, "proxy_strength": None, "direct": True}
-        for a in attributes
-        if a in by_name
+        for a in direct
+        if influential(by_name[a])
     ]
     items += [
         {"attribute": r["attribute"], "feature": r["feature"], "direct": False}
@@ -83,7 +110,7 @@ def sensitive_influences(
     out = []
     for item in items:
         u = by_name[item["feature"]]
-        params = item | {"rank": int(ranks[u]), "top_k": top_k, "ci_method": "t"}
+        params = item | {"rank": int(ranks[u]), "top_k": top_k, "ci_method": CI_METHOD}
         out.append(
             Measurement(
                 "explain.sensitive_influence",

@@ -7,7 +7,8 @@ Columns of one schema one-hot group are shuffled together (one permutation of ro
 the whole block), so every permuted row still holds exactly one category. The score is
 accuracy for label-only targets and log-loss when the target gives probabilities. All
 ``n_repeats`` permutations of one feature go to the target in a single batch; the
-interval is a Student-t interval across repeats.
+interval is a Student-t interval across repeats, so it covers the shuffle noise only:
+the test rows are fixed, and their sampling variation is not in it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ Metric = Literal["accuracy", "log_loss"]
 _T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201,
         2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074,
         2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)  # fmt: skip
+# What the importance interval is, for the params of every measurement that carries it.
+CI_METHOD = "t-interval over permutation repeats (shuffle noise only)"
 _PROB_FLOOR = 1e-12  # keeps log-loss finite when a model gives a true class probability 0
 
 

@@ -81,3 +81,26 @@ def ranking_stability(runs: FloatArray, k: int) -> Stability:
     jac = np.array([jaccard(set(tops[i]), set(tops[j])) for i, j in pairs], dtype=np.float64)
     rho = np.array([spearman(matrix[i], matrix[j]) for i, j in pairs], dtype=np.float64)
     return Stability(k, tops, jac, rho)
+
+
+# Fewer pairwise values than this give no meaningful 2.5-97.5% quantiles.
+_MIN_FOR_PERCENTILE = 10
+
+
+def jaccard_interval(pairwise: FloatArray, seeds: int) -> tuple[float, float, str]:
+    """(low, high, what the interval is) for the pairwise Jaccard values of ``seeds`` runs.
+
+    The values are seeds·(seeds−1)/2 pairs of only ``seeds`` runs, not independent draws:
+    with few of them a 95% quantile would be an invention, so their range is given, and
+    labelled as such.
+    """
+    values = np.asarray(pairwise, dtype=np.float64)
+    if values.size < _MIN_FOR_PERCENTILE:
+        return (
+            float(values.min()),
+            float(values.max()),
+            f"range of {values.size} pairwise values over {seeds} seeds",
+        )
+    low, high = np.quantile(values, [0.025, 0.975])
+    method = f"2.5-97.5% quantiles of {values.size} pairwise values over {seeds} seeds"
+    return float(low), float(high), method

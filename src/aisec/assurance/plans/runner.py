@@ -12,7 +12,7 @@ import inspect
 import os
 import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,7 @@ from aisec.assurance.outcome import AssuranceData, TestResult, class_indices
 from aisec.assurance.plans import catalogue
 from aisec.assurance.plans.datasets import PreparedData, prepare
 from aisec.assurance.plans.result import PlanReport, Status, TestOutcome
-from aisec.assurance.plans.spec import Plan, TestSpec
+from aisec.assurance.plans.spec import Plan, PlanError, TestSpec
 from aisec.assurance.plans.targets import BuiltTarget, build_target
 from aisec.assurance.plans.thresholds import judge
 from aisec.assurance.targets.base import QueryBudget, Target
@@ -108,6 +108,15 @@ def _judge(outcome: TestOutcome, spec: TestSpec, severity: Callable[[str], Sever
         outcome.status = Status.FAILED
 
 
+# Rows a test may send to a remote endpoint when the plan sets no budget: someone else's
+# service is not queried without limit by default.
+DEFAULT_REMOTE_BUDGET = 100_000
+# Targets whose tests may run in parallel processes: in-memory models only. An endpoint's
+# rate limit is per process (N workers would send N times the rate), a pickled model
+# lives in its own worker process, and torch's thread pools do not survive fork reliably.
+_PARALLEL_SAFE = frozenset({"SklearnTarget", "PredictionsFileTarget", "CallableTarget"})
+
+
 def _copy_for_test(target: Target, budget: int | None) -> Target:
     # Each test gets its own query budget; the model itself is shared, not copied.
     fresh = copy.copy(target)
@@ -115,15 +124,56 @@ def _copy_for_test(target: Target, budget: int | None) -> Target:
     return fresh
 
 
+def _budget(target: Target, spec: TestSpec) -> int | None:
+    if spec.budget is None and type(target).__name__ == "HttpTarget":
+        return DEFAULT_REMOTE_BUDGET
+    return spec.budget
+
+
 def _parallel(target: Target, jobs: int, tests: int) -> int:
-    if jobs <= 1 or tests <= 1 or type(target).__name__ == "TorchTarget":
-        # torch's thread pools do not survive fork reliably.
+    if jobs <= 1 or tests <= 1 or type(target).__name__ not in _PARALLEL_SAFE:
         return 1
     try:
         pickle.dumps(target)
     except Exception:  # a live process or connection inside: run the tests in turn
         return 1
     return min(jobs, tests)
+
+
+def _prepared(plan: Plan, trust: bool) -> tuple[PreparedData, BuiltTarget, AssuranceData]:
+    """Data and target, with every library failure turned into a plan error (exit 2):
+    nothing has run yet, so nothing is lost by stopping here."""
+    try:
+        prepared = prepare(plan)
+        built = build_target(plan, prepared, trust=trust)
+        return prepared, built, _assurance_data(prepared, built.target)
+    except AisecError:
+        raise
+    except Exception as exc:  # scikit-learn, pandas, onnxruntime, torch: any of them
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        raise PlanError("target/data", f"cannot prepare: {type(exc).__name__}: {first}") from None
+
+
+def _outcomes(work: list[_Job], workers: int) -> Iterator[TestOutcome]:
+    """Each job's outcome in plan order; a pool that breaks (a worker killed by the
+    kernel, a native crash) leaves its remaining tests to run here, one after another."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from aisec.core.executor import make_executor
+
+    executor = make_executor(workers)
+    done = 0
+    try:
+        for outcome in executor.map(run_test, work):
+            done += 1
+            yield outcome
+    except BrokenProcessPool:
+        for job in work[done:]:
+            outcome = run_test(job)
+            outcome.notes.append("run in the main process after a worker process died")
+            yield outcome
+    finally:
+        executor.close()
 
 
 def run_plan(
@@ -136,37 +186,36 @@ def run_plan(
     config: dict[str, Any] | None = None,
 ) -> PlanReport:
     from aisec.assurance.plans.findings import default_severity, outcome_findings
-    from aisec.core.executor import make_executor
 
     for i, spec in enumerate(plan.tests):
         catalogue.check_params(f"tests[{i}]", spec.type, spec.params)
-    prepared = prepare(plan)
-    built: BuiltTarget = build_target(plan, prepared, trust=trust)
-    data = _assurance_data(prepared, built.target)
+    prepared, built, data = _prepared(plan, trust)
     where = built.description
     work = [
-        _Job(spec, _copy_for_test(built.target, spec.budget), data, built.factory, plan.seed, where)
+        _Job(
+            spec,
+            _copy_for_test(built.target, _budget(built.target, spec)),
+            data,
+            built.factory,
+            plan.seed,
+            where,
+        )
         for spec in plan.tests
     ]
     workers = _parallel(built.target, jobs or os.cpu_count() or 1, len(work))
     run = Run(kind="test", targets=[where], tool_version=tool_version, config=config or {})
     report = PlanReport(plan.name, plan.source, where, prepared.description, run)
-    executor = make_executor(workers)
-    try:
-        for done, (spec, outcome) in enumerate(
-            zip(plan.tests, executor.map(run_test, work), strict=True), 1
-        ):
-            _judge(outcome, spec, default_severity)
-            report.outcomes.append(outcome)
-            run.measurements.extend(outcome.measurements)
-            if outcome.status is Status.ERROR:
-                run.errors.append(f"{outcome.name}: {outcome.error}")
-            if outcome.status is Status.SKIPPED:
-                run.warnings.append(f"{outcome.name} skipped: {outcome.error}")
-            run.findings.extend(outcome_findings(outcome))
-            if progress is not None:
-                progress(outcome, done, len(work))
-    finally:
-        executor.close()
+    outcomes = _outcomes(work, workers)
+    for done, (spec, outcome) in enumerate(zip(plan.tests, outcomes, strict=True), 1):
+        _judge(outcome, spec, default_severity)
+        report.outcomes.append(outcome)
+        run.measurements.extend(outcome.measurements)
+        if outcome.status is Status.ERROR:
+            run.errors.append(f"{outcome.name}: {outcome.error}")
+        if outcome.status is Status.SKIPPED:
+            run.warnings.append(f"{outcome.name} skipped: {outcome.error}")
+        run.findings.extend(outcome_findings(outcome))
+        if progress is not None:
+            progress(outcome, done, len(work))
     run.finish()
     return report

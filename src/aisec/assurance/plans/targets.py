@@ -104,7 +104,8 @@ def _http(spec: Mapping[str, Any]) -> BuiltTarget:
     unknown = set(options) - allowed
     if unknown:
         raise PlanError("target.http", f"unknown keys {sorted(unknown)}")
-    return BuiltTarget(HttpTarget(url, **options), url)
+    target = HttpTarget(url, **options)
+    return BuiltTarget(target, target.display_url)
 
 
 def _predictions(plan: Plan, spec: Mapping[str, Any], data: PreparedData) -> BuiltTarget:

@@ -47,6 +47,33 @@ class EndpointError(InputError):
         )
 
 
+def public_url(url: str) -> str:
+    """``url`` as reports and messages show it: credentials and query values replaced.
+
+    An endpoint URL often carries its secret (``https://user:pw@host``, ``?api_key=...``),
+    and reports and run records are shared; the path is kept, as it names the model.
+    """
+    from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparsable URL>"
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:  # a port out of range: shown as the host alone
+        port = None
+    if port is not None:
+        host = f"{host}:{port}"
+    netloc = f"***@{host}" if "@" in parts.netloc else parts.netloc
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = "&".join(f"{quote(k, safe='')}=***" for k, _ in pairs)
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
 class HttpTarget(BaseTarget):
     name = "http"
 
@@ -69,10 +96,11 @@ class HttpTarget(BaseTarget):
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if not url.startswith(("http://", "https://")):
-            raise EndpointError(url, "only http:// and https:// URLs are supported")
+            raise EndpointError(public_url(url), "only http:// and https:// URLs are supported")
         if batch_size < 1 or retries < 0:
             raise ValueError("batch_size must be >= 1 and retries >= 0")
-        super().__init__(budget=budget, name=name or url)
+        self.display_url = public_url(url)
+        super().__init__(budget=budget, name=name or self.display_url)
         self.url = url
         self._classes = None if classes is None else list(classes)
         self.input_key, self.label_key, self.proba_key = input_key, label_key, proba_key
@@ -103,11 +131,13 @@ class HttpTarget(BaseTarget):
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:
                     data = response.read(MAX_RESPONSE_BYTES + 1)
                 if len(data) > MAX_RESPONSE_BYTES:
-                    raise EndpointError(self.url, f"response over {MAX_RESPONSE_BYTES} bytes")
-                return _parse(self.url, data)
+                    raise EndpointError(
+                        self.display_url, f"response over {MAX_RESPONSE_BYTES} bytes"
+                    )
+                return _parse(self.display_url, data)
             except urllib.error.HTTPError as exc:
                 if exc.code not in _RETRY_STATUS:
-                    raise EndpointError(self.url, f"HTTP {exc.code} {exc.reason}") from None
+                    raise EndpointError(self.display_url, f"HTTP {exc.code} {exc.reason}") from None
                 last = f"HTTP {exc.code}"
                 retry_after = _seconds(exc.headers.get("Retry-After"))
             except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
@@ -115,7 +145,9 @@ class HttpTarget(BaseTarget):
             if attempt < self.retries:
                 delay = self.backoff * 2**attempt
                 self._sleep(max(delay, retry_after or 0.0))
-        raise EndpointError(self.url, f"no answer after {self.retries + 1} attempt(s): {last}")
+        raise EndpointError(
+            self.display_url, f"no answer after {self.retries + 1} attempt(s): {last}"
+        )
 
     def _query(self, x: FloatArray, key: str) -> list[Any]:
         out: list[Any] = []
@@ -124,7 +156,9 @@ class HttpTarget(BaseTarget):
             answer = self._post(rows)
             values = answer.get(key)
             if not isinstance(values, list) or len(values) != len(rows):
-                raise EndpointError(self.url, f"response has no list {key!r} of {len(rows)}")
+                raise EndpointError(
+                    self.display_url, f"response has no list {key!r} of {len(rows)}"
+                )
             out.extend(values)
         return out
 
@@ -137,7 +171,7 @@ class HttpTarget(BaseTarget):
         index = {label: i for i, label in enumerate(self._classes)}
         unknown = [v for v in raw if v not in index]
         if unknown:
-            raise EndpointError(self.url, f"label {unknown[0]!r} is not one of the classes")
+            raise EndpointError(self.display_url, f"label {unknown[0]!r} is not one of the classes")
         return np.asarray([index[v] for v in raw], dtype=np.int64)
 
     def _scores(self, x: FloatArray) -> FloatArray:
@@ -147,9 +181,11 @@ class HttpTarget(BaseTarget):
         try:
             scores = np.asarray(self._query(x, self.proba_key), dtype=np.float64)
         except (TypeError, ValueError):
-            raise EndpointError(self.url, f"{self.proba_key!r} is not a table of numbers") from None
+            raise EndpointError(
+                self.display_url, f"{self.proba_key!r} is not a table of numbers"
+            ) from None
         if scores.ndim != 2:
-            raise EndpointError(self.url, f"{self.proba_key!r} is not one row per input")
+            raise EndpointError(self.display_url, f"{self.proba_key!r} is not one row per input")
         return scores
 
 

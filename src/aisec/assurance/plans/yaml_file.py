@@ -1,0 +1,36 @@
+"""Reading the YAML files a plan names (the plan itself, feature schemas) safely.
+
+``yaml.safe_load`` builds no objects, but two small-file attacks remain: size, and
+aliases (a few hundred bytes of nested ``*refs`` expand to billions of nodes once the
+data is walked or written out). Files are capped and aliases refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from aisec.core.errors import ConfigError
+
+MAX_BYTES = 1 << 20
+
+
+def read_yaml(path: Path, what: str) -> Any:
+    """The YAML document in ``path``; a ConfigError for anything that is not one."""
+    import yaml
+
+    try:
+        if not path.is_file():
+            raise ConfigError(f"{what} {path} is not a file", hint="check the path")
+        with path.open("rb") as handle:
+            text = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    if len(text) > MAX_BYTES:
+        raise ConfigError(f"{what} {path} is larger than 1 MiB; it should be a short YAML file")
+    try:
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text)):
+            raise ConfigError(f"{what} {path} uses YAML aliases (*name); write the values out")
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{what} {path} is not valid YAML: {exc}") from None
