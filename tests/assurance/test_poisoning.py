@@ -22,6 +22,7 @@ from aisec.assurance.poisoning import (
     run_poisoning_sensitivity,
 )
 from aisec.assurance.targets import CallableTarget, SklearnTarget
+from aisec.assurance.targets.errors import CapabilityMissing
 from aisec.core.errors import ConfigError
 
 
@@ -62,8 +63,12 @@ def test_label_audit_result(cancer):
 def test_label_audit_of_a_black_box_needs_a_factory(cancer):
     _, data, _ = cancer
     black_box = CallableTarget(predict=lambda x: np.zeros(len(x), dtype=int), classes=[0, 1])
-    with pytest.raises(ConfigError, match="model_factory"):
+    with pytest.raises(CapabilityMissing, match="needs a trainable model") as raised:
         run_label_audit(black_box, data)
+    # Missing capability, not a bad parameter: the plan runner reports it as SKIPPED.
+    assert "model_factory" in raised.value.message
+    with pytest.raises(CapabilityMissing, match="needs a trainable model"):
+        run_poisoning_sensitivity(black_box, data)
     result = run_label_audit(black_box, data, model_factory=_logistic, folds=3)
     assert result.get("poisoning.label_issues.fraction").params["folds"] == 3
 

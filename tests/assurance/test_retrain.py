@@ -12,6 +12,7 @@ from sklearn.svm import LinearSVC
 
 from aisec.assurance.poisoning.retrain import fit_fresh, full_probabilities, model_factory_for
 from aisec.assurance.targets import CallableTarget, SklearnTarget
+from aisec.assurance.targets.errors import CapabilityMissing
 from aisec.core.errors import ConfigError
 
 
@@ -27,7 +28,7 @@ def test_a_sklearn_target_is_cloned_not_refitted():
 
 def test_black_boxes_need_a_factory_and_factories_must_be_models():
     target = CallableTarget(predict=lambda x: np.zeros(len(x), dtype=int), classes=[0, 1])
-    with pytest.raises(ConfigError, match="model_factory"):
+    with pytest.raises(CapabilityMissing, match="needs a trainable model: a scikit-learn"):
         model_factory_for(target, None, "test")
     with pytest.raises(ConfigError, match="callable"):
         model_factory_for(target, 3, "test")  # type: ignore[arg-type]

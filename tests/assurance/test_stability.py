@@ -11,6 +11,7 @@ from hypothesis.extra.numpy import arrays
 from aisec.assurance.explain.stability import (
     average_ranks,
     jaccard,
+    jaccard_interval,
     ranking_stability,
     spearman,
     top_k,
@@ -77,3 +78,13 @@ def test_ties_go_to_the_earlier_unit():
 def test_bad_input_is_a_config_error(runs, k, message):
     with pytest.raises(ConfigError, match=message):
         ranking_stability(runs, k)
+
+
+def test_few_pairwise_values_give_their_range_not_a_percentile():
+    low, high, method = jaccard_interval(np.array([0.6, 1.0, 0.8]), seeds=3)
+    assert (low, high) == (0.6, 1.0)
+    assert method == "range of 3 pairwise values over 3 seeds"
+    many = np.linspace(0.0, 1.0, 45)  # ten seeds: 45 pairs
+    low, high, method = jaccard_interval(many, seeds=10)
+    assert 0.0 < low < 0.05 and 0.95 < high < 1.0
+    assert method == "2.5-97.5% quantiles of 45 pairwise values over 10 seeds"

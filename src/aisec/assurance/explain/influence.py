@@ -90,8 +90,8 @@ def sensitive_influences(
                 "attribute": a,
                 "rank": int(ranks[by_name[a]]),
                 "share": float(share[by_name[a]]),
-                "ci_low": float(low[by_name[a]]),
-                "ci_high": float(high[by_name[a]]),
+                "share_ci_low": float(low[by_name[a]]),
+                "share_ci_high": float(high[by_name[a]]),
                 "flagged": influential(by_name[a]),
             }
             for a in direct

@@ -3,7 +3,9 @@
 The label audit and the poisoning sensitivity both train new models on (altered) training
 rows. A scikit-learn target gives its own estimator, cloned with ``sklearn.base.clone`` so
 the fitted model under test is never touched; any other target needs a ``model_factory``
-that returns an unfitted estimator with ``fit``, ``predict`` and ``predict_proba``.
+that returns an unfitted estimator with ``fit``, ``predict`` and ``predict_proba``; a
+target with neither is missing a capability (:class:`CapabilityMissing`), so a plan skips
+those audits rather than failing them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aisec.assurance.targets.base import Target
+from aisec.assurance.targets.errors import CapabilityMissing
 from aisec.core.errors import ConfigError
 
 ModelFactory = Callable[[], Any]
@@ -32,16 +35,27 @@ def model_factory_for(
         return model_factory
     model = getattr(target, "model", None)
     if model is None or not hasattr(model, "get_params"):
-        raise ConfigError(
-            f"{test} retrains the model, and target {target.name!r} cannot be retrained",
-            hint="pass model_factory=<callable returning an unfitted scikit-learn-style model>",
-        )
+        # A missing capability of the target, not a bad parameter: the plan runner skips
+        # the test (SKIPPED) instead of reporting it as an error.
+        raise _not_trainable(target, test)
     from sklearn.base import clone
 
     def fresh() -> Any:
         return clone(model)
 
     return fresh
+
+
+def _not_trainable(target: Target, test: str) -> CapabilityMissing:
+    exc = CapabilityMissing(target.name, "a trainable model", "no model to retrain")
+    # The constructor's message speaks of a capability; say what would make it work.
+    exc.message = (
+        f"{test} needs a trainable model: a scikit-learn target or a model_factory "
+        f"(target {target.name!r} is neither)"
+    )
+    exc.hint = "pass model_factory=<callable returning an unfitted scikit-learn-style model>"
+    exc.args = (exc.message,)
+    return exc
 
 
 def fit_fresh(factory: ModelFactory, x: FloatArray, y: IntArray) -> Any:
