@@ -42,3 +42,16 @@ def test_scan_from_python_applies_the_scan_policy(tmp_path):
     again = aisec.scan([path], known)
     assert again.exit_code(aisec.Severity.HIGH) == 0
     assert {d.status for d in again.dispositions.values()} == {"baseline"}
+
+
+def test_a_test_plan_from_python(tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "name: api\ntarget: {train: {estimator: logistic_regression}}\n"
+        "data: {source: sklearn:breast_cancer}\n"
+        "tests: [{type: extraction, params: {budgets: [50]},"
+        " thresholds: [{metric: target_accuracy, min: 0.99}]}]\n"
+    )
+    report = aisec.run_test_plan(plan, jobs=1)
+    assert report.run.kind == "test" and report.counts()["failed"] == 1
+    assert aisec.load_test_plan(plan).tests[0].thresholds[0].min == 0.99

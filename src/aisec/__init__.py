@@ -5,6 +5,7 @@ The Python API mirrors the command line::
     import aisec
     run = aisec.scan(["model.pt"], aisec.load_settings({"fail_on": "medium"}))
     run.exit_code(aisec.Severity.MEDIUM)
+    report = aisec.run_test_plan("examples/credit-scoring-plan.yaml")
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ __all__ = [
     "default_registry",
     "discover",
     "load_settings",
+    "load_test_plan",
     "open_store",
+    "run_test_plan",
     "scan",
 ]
 
@@ -39,6 +42,8 @@ _LAZY = {
     "default_registry": "aisec.core.registry",
     "discover": "aisec.discovery",
     "open_store": "aisec.store",
+    "load_test_plan": "aisec.services.testing",
+    "run_test_plan": "aisec.services.testing",
 }
 
 if TYPE_CHECKING:
@@ -49,6 +54,7 @@ if TYPE_CHECKING:
     from aisec.core.severity import Severity
     from aisec.discovery import discover
     from aisec.services.scanning import scan
+    from aisec.services.testing import load_test_plan, run_test_plan
     from aisec.store import open_store
 
 

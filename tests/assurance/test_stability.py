@@ -9,13 +9,13 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from aisec.assurance.explain.stability import (
-    average_ranks,
     jaccard,
     jaccard_interval,
     ranking_stability,
     spearman,
     top_k,
 )
+from aisec.assurance.stats import average_ranks
 from aisec.core.errors import ConfigError
 
 scipy_stats = pytest.importorskip("scipy.stats")

@@ -70,11 +70,12 @@ def roc_auc(scores: FloatArray, labels: NDArray[Any]) -> float:
     n_neg = int(y.size - n_pos)
     if n_pos == 0 or n_neg == 0:
         return math.nan
-    ranks = _average_ranks(s)
+    ranks = average_ranks(s)
     return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
-def _average_ranks(values: FloatArray) -> FloatArray:
+def average_ranks(values: FloatArray) -> FloatArray:
+    """1-based ranks, tied values sharing the mean of the positions they occupy."""
     order = np.argsort(values, kind="mergesort")
     sorted_values = values[order]
     ranks = np.empty(values.size, dtype=np.float64)
@@ -133,12 +134,7 @@ def bootstrap(
     values = np.empty(n_boot, dtype=np.float64)
     for b in range(n_boot):
         values[b] = statistic(rng.integers(0, n, size=n))
-    defined = values[~np.isnan(values)]
-    if defined.size == 0:
-        return None, None
-    alpha = 1 - confidence
-    low, high = np.quantile(defined, [alpha / 2, 1 - alpha / 2])
-    return float(low), float(high)
+    return _percentile_interval(values, confidence)
 
 
 def stratified_bootstrap(
@@ -165,6 +161,13 @@ def stratified_bootstrap(
             (pos[rng.integers(0, pos.size, pos.size)], neg[rng.integers(0, neg.size, neg.size)])
         )
         values[b] = statistic(idx)
+    return _percentile_interval(values, confidence)
+
+
+def _percentile_interval(
+    values: FloatArray, confidence: float
+) -> tuple[float | None, float | None]:
+    """The central ``confidence`` quantiles of the defined (non-NaN) resample values."""
     defined = values[~np.isnan(values)]
     if defined.size == 0:
         return None, None

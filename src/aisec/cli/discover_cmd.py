@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from aisec.cli.options import SeverityName
+from aisec.cli.options import RecordDatabaseOption, SeverityName
 from aisec.core.errors import InputError, UsageError
 
 if TYPE_CHECKING:
@@ -23,15 +23,7 @@ class DiscoverFormat(StrEnum):
 
 def discover(
     path: Annotated[Path, typer.Argument(help="The repository, directory or file to walk.")],
-    database: Annotated[
-        str | None,
-        typer.Option(
-            "--database",
-            metavar="URL",
-            help="The store to record in [default: AISEC_DATABASE_URL, database_url, or"
-            " .aisec/aisec.db].",
-        ),
-    ] = None,
+    database: RecordDatabaseOption = None,
     system: Annotated[
         str | None,
         typer.Option(

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from aisec.cli.options import Format, SeverityName
+from aisec.cli.options import Format, RecordDatabaseOption, RecordOption, SeverityName
 from aisec.core.errors import InputError
 from aisec.core.settings import load_settings
 
@@ -72,22 +72,8 @@ def scan(
             help="PEM public key or CA certificates to verify with (implies --require-signature).",
         ),
     ] = None,
-    record: Annotated[
-        bool | None,
-        typer.Option(
-            "--record/--no-record",
-            help="Record the run in the store [default: when a store is configured or"
-            " .aisec/aisec.db exists].",
-        ),
-    ] = None,
-    database: Annotated[
-        str | None,
-        typer.Option(
-            "--database",
-            metavar="URL",
-            help="The store to record in (sqlite:///PATH or postgresql+psycopg://...).",
-        ),
-    ] = None,
+    record: RecordOption = None,
+    database: RecordDatabaseOption = None,
 ) -> int:
     """Scan model files statically for code execution, tampering and malformed structure.
 

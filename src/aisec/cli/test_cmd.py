@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from aisec.cli.options import SeverityName
+from aisec.cli.options import RecordDatabaseOption, RecordOption, SeverityName
 from aisec.core.errors import InputError, UsageError
 
 
@@ -57,18 +57,8 @@ def plan_command(
             "[default: the plan's fail_on, else high].",
         ),
     ] = None,
-    record: Annotated[
-        bool | None,
-        typer.Option(
-            "--record/--no-record",
-            help="Record the run in the store [default: when a store is configured or"
-            " .aisec/aisec.db exists].",
-        ),
-    ] = None,
-    database: Annotated[
-        str | None,
-        typer.Option("--database", metavar="URL", help="The store to record in."),
-    ] = None,
+    record: RecordOption = None,
+    database: RecordDatabaseOption = None,
 ) -> int:
     """Test a model as an attacker and an auditor would: evasion, extraction, membership
     inference, poisoning, fairness, explanations — with budgets and thresholds.

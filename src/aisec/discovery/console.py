@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from io import StringIO
-
 from aisec.discovery.items import KINDS, DiscoveryReport
-from aisec.report import printable, shorten
+from aisec.report import printable, shorten, text_console
 
 SHOWN_PER_KIND = 15  # a large tree finds hundreds; the JSON report lists them all
 
 
 def render_items(report: DiscoveryReport, *, color: bool, width: int | None) -> str:
-    from rich.console import Console
     from rich.table import Table
 
-    buffer = StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        no_color=not color,
-        markup=False,
-        emoji=False,
-        highlight=False,
-    )
+    console, buffer = text_console(color=color, width=width)
     counts = report.counts()
     summary = Table(title=f"Discovered in {printable(report.root)}")
     summary.add_column("kind")

@@ -13,10 +13,12 @@ colours or reading order.
 from __future__ import annotations
 
 import re
+from io import StringIO
+from typing import Any
 
 from aisec.report.render import FORMATS, render
 
-__all__ = ["FORMATS", "printable", "render", "safe_text", "shorten"]
+__all__ = ["FORMATS", "printable", "render", "safe_text", "shorten", "text_console"]
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # C0/C1 controls, the Unicode line separators and the bidi overrides/isolates/marks that
@@ -54,3 +56,23 @@ def shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}… [{len(text) - limit} more characters]"
+
+
+def text_console(*, color: bool, width: int | None) -> tuple[Any, StringIO]:
+    """A Rich console that writes into a string buffer, as every console report needs:
+    ANSI colours only when asked, no markup or emoji read into attacker-controlled text."""
+    from rich.console import Console
+
+    buffer = StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        no_color=not color,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        legacy_windows=False,
+    )
+    return console, buffer

@@ -8,13 +8,12 @@ itself instead of styling or clearing the user's terminal.
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import TYPE_CHECKING
 
 from aisec.core.finding import Finding
 from aisec.core.run import ArtefactStatus, Run
 from aisec.core.severity import Severity
-from aisec.report import printable, shorten
+from aisec.report import printable, shorten, text_console
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -35,20 +34,8 @@ _VERDICT_STYLES = {0: "bold green", 1: "bold red", 3: "bold yellow"}
 
 def render_console(run: Run, fail_on: Severity, *, color: bool, width: int | None) -> str:
     """The human-readable report of ``run`` as text (with ANSI colours when ``color``)."""
-    from rich.console import Console
 
-    buffer = StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        no_color=not color,
-        markup=False,
-        emoji=False,
-        highlight=False,
-        legacy_windows=False,
-    )
+    console, buffer = text_console(color=color, width=width)
     _print_findings(console, run)
     _print_unanalysed(console, run)
     _print_summary(console, run, fail_on)

@@ -35,7 +35,10 @@ class _Case:
 
 
 @dataclass
-class _Counts:
+class SuiteCounts:
+    """The counts a ``<testsuite>`` carries as attributes (shared with the test plan's
+    JUnit report)."""
+
     tests: int = 0
     failures: int = 0
     errors: int = 0
@@ -45,7 +48,8 @@ class _Counts:
         return {k: str(v) for k, v in vars(self).items()}
 
 
-def _attr(text: str) -> str:
+def attribute_text(text: str) -> str:
+    """``text`` as an XML attribute value: printable, and capped."""
     return shorten(printable(text), _ATTRIBUTE_LIMIT)
 
 
@@ -117,7 +121,9 @@ def _failure(case: _Case, fail_on: Severity) -> ET.Element | None:
     worst = max(failing, key=lambda f: f.severity)
     noun = "finding" if len(failing) == 1 else "findings"
     message = f"{len(failing)} {noun} at or above {fail_on.label}; worst: {worst.title}"
-    element = ET.Element("failure", {"type": _attr(worst.check_id), "message": _attr(message)})
+    element = ET.Element(
+        "failure", {"type": attribute_text(worst.check_id), "message": attribute_text(message)}
+    )
     ordered = sorted(case.findings, key=lambda f: -f.severity)
     lines = [_finding_line(f, fail_on) for f in ordered] + _excused_lines(case, fail_on)
     element.text = _body("\n".join(lines))
@@ -128,17 +134,21 @@ def _excused_lines(case: _Case, fail_on: Severity) -> list[str]:
     return [_finding_line(f, fail_on, excuse) for f, excuse in case.excused]
 
 
-def _testcase(case: _Case, fail_on: Severity, counts: _Counts) -> ET.Element:
-    element = ET.Element("testcase", {"classname": _attr(case.classname), "name": _attr(case.name)})
+def _testcase(case: _Case, fail_on: Severity, counts: SuiteCounts) -> ET.Element:
+    element = ET.Element(
+        "testcase", {"classname": attribute_text(case.classname), "name": attribute_text(case.name)}
+    )
     failure = _failure(case, fail_on)
     reason = case.reason or "no reason recorded"
     counts.tests += 1
     # Order follows the JUnit schema: skipped, error, failure, system-out.
     if case.status is ArtefactStatus.SKIPPED and failure is None:
-        ET.SubElement(element, "skipped", {"message": _attr(reason)})
+        ET.SubElement(element, "skipped", {"message": attribute_text(reason)})
         counts.skipped += 1
     if case.status is ArtefactStatus.INCOMPLETE:
-        error = ET.SubElement(element, "error", {"type": "incomplete", "message": _attr(reason)})
+        error = ET.SubElement(
+            element, "error", {"type": "incomplete", "message": attribute_text(reason)}
+        )
         error.text = _body(f"{case.name} was not fully analysed: {reason}")
         counts.errors += 1
     if failure is not None:
@@ -152,10 +162,12 @@ def _testcase(case: _Case, fail_on: Severity, counts: _Counts) -> ET.Element:
     return element
 
 
-def _run_errors(run: Run, counts: _Counts) -> ET.Element:
+def _run_errors(run: Run, counts: SuiteCounts) -> ET.Element:
     # Run-level errors (exit code 3) must show up in CI even when no artefact is to blame.
     element = ET.Element("testcase", {"classname": "aisec", "name": "run errors"})
-    error = ET.SubElement(element, "error", {"type": "run-error", "message": _attr(run.errors[0])})
+    error = ET.SubElement(
+        element, "error", {"type": "run-error", "message": attribute_text(run.errors[0])}
+    )
     error.text = _body("\n".join(run.errors))
     counts.tests += 1
     counts.errors += 1
@@ -164,7 +176,7 @@ def _run_errors(run: Run, counts: _Counts) -> ET.Element:
 
 def junit_tree(run: Run, fail_on: Severity) -> ET.Element:
     """The ``<testsuites>`` element for ``run``."""
-    counts = _Counts()
+    counts = SuiteCounts()
     testcases = [_testcase(case, fail_on, counts) for case in _cases(run)]
     if run.errors:
         testcases.append(_run_errors(run, counts))
@@ -178,7 +190,7 @@ def junit_tree(run: Run, fail_on: Severity) -> ET.Element:
         ("aisec.fail_on", fail_on.label),
         ("aisec.exit_code", str(run.exit_code(fail_on))),
     ):
-        ET.SubElement(properties, "property", {"name": name, "value": _attr(value)})
+        ET.SubElement(properties, "property", {"name": name, "value": attribute_text(value)})
     suite.extend(testcases)
     root = ET.Element("testsuites", {"name": "aisec", **counts.as_attributes(), **timing})
     root.append(suite)

@@ -7,11 +7,10 @@ from the plan or the model goes through :func:`aisec.report.printable` into a
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import TYPE_CHECKING
 
 from aisec.assurance.plans.result import Judgement, PlanReport, Status, TestOutcome
-from aisec.report import printable, shorten
+from aisec.report import printable, shorten, text_console
 from aisec.report.plan_text import describe_measurement, format_number
 
 if TYPE_CHECKING:
@@ -100,21 +99,9 @@ def render_plan_console(
     report: PlanReport, *, color: bool = False, width: int | None = None
 ) -> str:
     """The plan's results as text (with ANSI colours when ``color``)."""
-    from rich.console import Console
     from rich.text import Text
 
-    buffer = StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        no_color=not color,
-        markup=False,
-        emoji=False,
-        highlight=False,
-        legacy_windows=False,
-    )
+    console, buffer = text_console(color=color, width=width)
     console.print(
         Text(f"Plan: {printable(report.plan)} on {printable(report.target)}", style="bold")
     )

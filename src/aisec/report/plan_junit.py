@@ -9,31 +9,15 @@ not run is one error case, and a test not applicable to the target one skipped c
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from aisec.assurance.plans.result import Judgement, PlanReport, Status, TestOutcome
 from aisec.report import printable, shorten
+from aisec.report.junit import SuiteCounts, attribute_text
 from aisec.report.plan_text import describe_measurement, format_number, format_params
 
-_ATTRIBUTE_LIMIT = 1000
 _LINE_LIMIT = 2000
 _NO_THRESHOLDS = "no thresholds declared"
-
-
-@dataclass
-class _Counts:
-    tests: int = 0
-    failures: int = 0
-    errors: int = 0
-    skipped: int = 0
-
-    def as_attributes(self) -> dict[str, str]:
-        return {k: str(v) for k, v in vars(self).items()}
-
-
-def _attr(text: str) -> str:
-    return shorten(printable(text), _ATTRIBUTE_LIMIT)
 
 
 def _body(lines: list[str]) -> str:
@@ -46,7 +30,9 @@ def _body(lines: list[str]) -> str:
 
 
 def _case(outcome: TestOutcome, name: str) -> ET.Element:
-    return ET.Element("testcase", {"classname": _attr(outcome.name), "name": _attr(name)})
+    return ET.Element(
+        "testcase", {"classname": attribute_text(outcome.name), "name": attribute_text(name)}
+    )
 
 
 def _measurement_lines(outcome: TestOutcome) -> list[str]:
@@ -68,7 +54,7 @@ def _judgement_line(judgement: Judgement) -> str:
     return "; ".join(parts)
 
 
-def _judgement_case(outcome: TestOutcome, judgement: Judgement, counts: _Counts) -> ET.Element:
+def _judgement_case(outcome: TestOutcome, judgement: Judgement, counts: SuiteCounts) -> ET.Element:
     element = _case(outcome, judgement.description)
     counts.tests += 1
     line = _judgement_line(judgement)
@@ -76,29 +62,31 @@ def _judgement_case(outcome: TestOutcome, judgement: Judgement, counts: _Counts)
         ET.SubElement(element, "system-out").text = _body([line])
     elif judgement.measurement is None:
         # Nothing matched the threshold: the plan and the test disagree, not the model.
-        attributes = {"type": "unmatched-threshold", "message": _attr(line)}
+        attributes = {"type": "unmatched-threshold", "message": attribute_text(line)}
         ET.SubElement(element, "error", attributes).text = _body([judgement.description, line])
         counts.errors += 1
     else:
-        kind = _attr(f"{judgement.severity}:{judgement.metric}")
-        attributes = {"type": kind, "message": _attr(line)}
+        kind = attribute_text(f"{judgement.severity}:{judgement.metric}")
+        attributes = {"type": kind, "message": attribute_text(line)}
         ET.SubElement(element, "failure", attributes).text = _body([judgement.description, line])
         counts.failures += 1
     return element
 
 
-def _whole_test_case(outcome: TestOutcome, counts: _Counts) -> ET.Element:
+def _whole_test_case(outcome: TestOutcome, counts: SuiteCounts) -> ET.Element:
     """The one case of a test that was skipped, could not run, or declared no thresholds."""
     passing = outcome.status in (Status.PASSED, Status.FAILED)
     element = _case(outcome, _NO_THRESHOLDS if passing else outcome.name)
     counts.tests += 1
     if outcome.status is Status.SKIPPED:
         reason = outcome.error or (outcome.notes[0] if outcome.notes else "not applicable")
-        ET.SubElement(element, "skipped", {"message": _attr(reason)})
+        ET.SubElement(element, "skipped", {"message": attribute_text(reason)})
         counts.skipped += 1
     elif outcome.status is Status.ERROR:
         message = outcome.error or "the test did not run"
-        error = ET.SubElement(element, "error", {"type": "test-error", "message": _attr(message)})
+        error = ET.SubElement(
+            element, "error", {"type": "test-error", "message": attribute_text(message)}
+        )
         unjudged = [f"not judged: {j.description}" for j in outcome.judgements]
         error.text = _body([message, *unjudged])
         counts.errors += 1
@@ -108,7 +96,7 @@ def _whole_test_case(outcome: TestOutcome, counts: _Counts) -> ET.Element:
     return element
 
 
-def _outcome_cases(outcome: TestOutcome, counts: _Counts) -> list[ET.Element]:
+def _outcome_cases(outcome: TestOutcome, counts: SuiteCounts) -> list[ET.Element]:
     if outcome.status is Status.SKIPPED:
         return [_whole_test_case(outcome, counts)]
     if outcome.status is Status.ERROR and (outcome.error or not outcome.judgements):
@@ -124,7 +112,7 @@ def _outcome_cases(outcome: TestOutcome, counts: _Counts) -> list[ET.Element]:
 
 def plan_junit_tree(report: PlanReport) -> ET.Element:
     """The ``<testsuites>`` element for ``report``."""
-    counts = _Counts()
+    counts = SuiteCounts()
     cases: list[ET.Element] = []
     for outcome in report.outcomes:
         test_cases = _outcome_cases(outcome, counts)
@@ -133,7 +121,7 @@ def plan_junit_tree(report: PlanReport) -> ET.Element:
         cases.extend(test_cases)
     run = report.run
     timing = {"time": _seconds(run.started_at, run.ended_at)}
-    name = _attr(f"aisec test: {report.plan}")
+    name = attribute_text(f"aisec test: {report.plan}")
     suite = ET.Element("testsuite", {"name": name, **counts.as_attributes(), **timing})
     suite.set("timestamp", _timestamp(run.started_at))
     properties = ET.SubElement(suite, "properties")
@@ -144,7 +132,7 @@ def plan_junit_tree(report: PlanReport) -> ET.Element:
         ("aisec.plan_source", report.source),
         ("aisec.target", report.target),
     ):
-        ET.SubElement(properties, "property", {"name": key, "value": _attr(str(value))})
+        ET.SubElement(properties, "property", {"name": key, "value": attribute_text(str(value))})
     suite.extend(cases)
     root = ET.Element("testsuites", {"name": "aisec test", **counts.as_attributes(), **timing})
     root.append(suite)

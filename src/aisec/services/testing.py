@@ -94,6 +94,26 @@ def run_plan(
     return report
 
 
+def load_test_plan(path: str | os.PathLike[str]) -> Plan:
+    """A test plan read and checked (``aisec.load_test_plan``)."""
+    return load(path)
+
+
+def run_test_plan(
+    plan: Plan | str | os.PathLike[str],
+    settings: Settings | None = None,
+    *,
+    trust: bool = False,
+    jobs: int | None = None,
+    fail_on: Severity | None = None,
+    progress: Progress | None = None,
+) -> PlanReport:
+    """``aisec test`` from Python: a plan or its file, run; the report as the CLI has it
+    (``report.run`` is the run record; render it with ``aisec.report.plan_*``)."""
+    chosen = plan if isinstance(plan, Plan) else load(plan)
+    return run_plan(chosen, settings, trust=trust, jobs=jobs, fail_on=fail_on, progress=progress)
+
+
 def exit_code(report: PlanReport) -> int:
     """0 every test passed, 1 findings at or above the verdict's severity, 3 a test could
     not run (and nothing worse), as for scans."""

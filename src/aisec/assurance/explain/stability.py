@@ -16,6 +16,7 @@ from itertools import combinations
 import numpy as np
 from numpy.typing import NDArray
 
+from aisec.assurance.stats import average_ranks
 from aisec.core.errors import ConfigError
 
 FloatArray = NDArray[np.float64]
@@ -36,17 +37,6 @@ class Stability:
     def mean_spearman(self) -> float:
         defined = self.spearman[~np.isnan(self.spearman)]
         return float(defined.mean()) if defined.size else math.nan
-
-
-def average_ranks(values: FloatArray) -> FloatArray:
-    """1-based ranks with ties given the mean of the positions they occupy."""
-    order = np.argsort(values, kind="mergesort")
-    ordered = values[order]
-    starts = np.concatenate(([0], np.flatnonzero(np.diff(ordered)) + 1))
-    ends = np.concatenate((starts[1:], [values.size]))
-    ranks = np.empty(values.size, dtype=np.float64)
-    ranks[order] = np.repeat((starts + ends + 1) / 2.0, ends - starts)
-    return ranks
 
 
 def spearman(a: FloatArray, b: FloatArray) -> float:
