@@ -138,7 +138,17 @@ def test_demo_catches_the_trapped_files_and_stores_the_result(tmp_path):
     assert len(bom["vulnerabilities"]) == 2  # the two trapped files
     listed = aisec("findings", "list", "--format", "json", cwd=tmp_path)
     assert listed.returncode == 0, listed.stderr
-    assert {f["check_id"] for f in json.loads(listed.stdout)} == {"modelfile.pickle.dangerous-call"}
+    checks = {f["check_id"] for f in json.loads(listed.stdout)}
+    assert "modelfile.pickle.dangerous-call" in checks
+    # the model-testing half: a plan with passing and failing tests, its report and run
+    assert "testing the tumour-screening model" in done.stderr
+    assert "PASSED" in done.stdout and "FAILED" in done.stdout
+    assert checks - {"modelfile.pickle.dangerous-call"} <= {
+        c for c in checks if c.startswith("assurance.")
+    }
+    assert any(c.startswith("assurance.") for c in checks)
+    html = (tmp_path / "aisec-demo-report.html").read_text()
+    assert "<svg" in html and "membership inference" in html
 
 
 def test_demo_without_the_store_leaves_nothing_behind(tmp_path):

@@ -1,5 +1,5 @@
-"""``aisec demo``: write realistic model files, one booby-trapped, scan them, and keep
-the result in the store with the AI-BOM it yields."""
+"""``aisec demo``: write realistic model files, one booby-trapped, scan them, keep the
+result in the store with the AI-BOM it yields, and test the model with an assurance plan."""
 
 from __future__ import annotations
 
@@ -27,13 +27,16 @@ def demo(
         bool,
         typer.Option(
             "--store/--no-store",
-            help="Record the demo in the store (.aisec/aisec.db, or the configured database)"
-            " and write its AI-BOM to aisec-demo-bom.json.",
+            help="Record the demo in the store (.aisec/aisec.db, or the configured database),"
+            " write its AI-BOM to aisec-demo-bom.json and the test report to"
+            " aisec-demo-report.html.",
         ),
     ] = True,
 ) -> int:
     """Write model files with scikit-learn, numpy (and PyTorch if installed), splice a
-    harmless payload into one of them, scan them all and show the report."""
+    harmless payload into one of them, scan them all and show the report; then test the
+    tumour-screening model (evasion, membership inference, extraction, training-set audit,
+    explanations) with an assurance plan."""
     from aisec.cli.scan_cmd import render_report
     from aisec.core.registry import default_registry
     from aisec.core.settings import load_settings
@@ -55,16 +58,19 @@ def demo(
         )
         if store:
             _store(target, run, settings, registry)
+    tested = _assurance(settings, store)
     flagged = {
         f.location.path.rsplit("/", 1)[-1] for f in run.findings if f.severity >= settings.fail_on
     }
     expected = {f.name for f in files if f.trapped}
-    if flagged == expected:
+    if flagged == expected and tested:
         typer.echo(
             f"aisec demo: the {len(expected)} trapped files were caught; the clean files passed.",
             err=True,
         )
         return 0
+    if not tested:
+        return 1
     typer.echo(
         f"aisec demo: unexpected result: flagged {sorted(flagged)}, expected {sorted(expected)}",
         err=True,
@@ -93,3 +99,39 @@ def _store(target: Path, run: Run, settings: Settings, registry: Registry) -> No
         f"{done.vulnerabilities} open findings as vulnerabilities",
         err=True,
     )
+
+
+REPORT = Path("aisec-demo-report.html")
+
+
+def _assurance(settings: Settings, store: bool) -> bool:
+    """The model-testing half; False when a test could not run (the demo then fails)."""
+    from aisec.assurance.plans.result import Status
+    from aisec.demo.assurance import run_demo_plan
+    from aisec.report.plan_console import render_plan_console
+    from aisec.services.recording import record_run
+    from aisec.services.testing import exit_code
+
+    typer.echo("aisec demo: testing the tumour-screening model (aisec test)...", err=True)
+    try:
+        report = run_demo_plan(settings)
+    except ModuleNotFoundError as exc:  # the assurance extra is not installed
+        typer.echo(
+            f"aisec demo: model tests skipped ({exc.name} is missing):"
+            " pip install 'aisec[assurance]'",
+            err=True,
+        )
+        return True
+    tty = sys.stdout.isatty()
+    sys.stdout.write(render_plan_console(report, color=tty, width=None if tty else 200))
+    if store:
+        from aisec.report.plan_html import render_plan_html
+
+        REPORT.write_text(render_plan_html(report), encoding="utf-8")
+        recorded = record_run(report.run, settings, exit_code=exit_code(report))
+        where = f"; run recorded in {recorded.store}" if recorded.run else f" ({recorded.warning})"
+        typer.echo(f"aisec demo: test report in {REPORT}{where}", err=True)
+    errors = [o for o in report.outcomes if o.status is Status.ERROR]
+    for outcome in errors:
+        typer.echo(f"aisec demo: test {outcome.name!r} could not run: {outcome.error}", err=True)
+    return not errors
