@@ -1,6 +1,7 @@
 """run_membership_inference on real models and data: an overfit forest leaks, a
 regularised logistic regression does not, label-only targets get the gap attack only,
-and bad inputs are config errors."""
+"auto" includes the supervised attack when there are rows enough, and bad inputs are
+config errors."""
 
 import numpy as np
 import pytest
@@ -40,7 +41,7 @@ def forest_result(digits, forest):
 
 
 def test_overfit_forest_leaks_on_digits(forest_result):
-    for attack in ("loss", "confidence", "shadow"):
+    for attack in ("loss", "confidence", "shadow", "supervised"):
         auc = forest_result.get("privacy.mia.auc", attack=attack)
         assert auc.value > 0.7, attack
         assert auc.ci_low > 0.6, attack
@@ -57,10 +58,12 @@ def test_every_attack_scored_on_the_same_balanced_rows(forest_result):
     # Half of the 540 test rows is the shadow attacker's pool, never evaluated.
     assert details["attacker_pool"] == 270
     assert details["members"] == details["non_members"] == 270
-    assert set(details["attacks"]) == {"loss", "confidence", "correctness", "shadow"}
+    assert set(details["attacks"]) == {"loss", "confidence", "correctness", "shadow", "supervised"}
     for m in forest_result.measurements:
         if m.name.startswith("privacy.mia."):
-            assert (m.params["members"], m.params["non_members"]) == (270, 270)
+            # The supervised attack is scored on the half of them its model did not learn from.
+            rows = 135 if m.params["attack"] == "supervised" else 270
+            assert (m.params["members"], m.params["non_members"]) == (rows, rows)
             assert m.params["attacker_pool"] == 270
     for fpr in (0.001, 0.01):
         assert forest_result.get("privacy.mia.tpr_at_fpr", attack="loss", fpr=fpr)
@@ -71,7 +74,7 @@ def test_regularised_logistic_regression_does_not_leak(digits):
     model = make_pipeline(StandardScaler(), LogisticRegression(C=0.01, max_iter=2000))
     model.fit(digits.x_train, digits.y_train)
     result = run_membership_inference(SklearnTarget(model), digits, n_boot=200)
-    for attack in ("loss", "confidence", "shadow"):
+    for attack in ("loss", "confidence", "shadow", "supervised"):
         auc = result.get("privacy.mia.auc", attack=attack)
         assert auc.ci_low < 0.5 < auc.ci_high or auc.value < 0.6, attack
         assert auc.value < 0.62, attack
@@ -95,6 +98,7 @@ def test_label_only_target_runs_only_the_gap_attack(digits, forest):
     assert attacks == {"correctness"}
     assert any("loss attack skipped" in n for n in result.notes)
     assert any("shadow attack skipped" in n for n in result.notes)
+    assert any("supervised attack skipped" in n for n in result.notes)
     # No shadow pool, so every test row can be evaluated.
     assert result.details["non_members"] == len(digits.x_test)
     gap = result.get("privacy.mia.auc").value
@@ -106,6 +110,11 @@ def test_black_box_with_scores_gets_shadows_only_from_a_factory(digits, forest):
     target = CallableTarget(predict_proba=forest.predict_proba, classes=list(range(10)))
     without = run_membership_inference(target, digits, attacks=("auto",), n_boot=0, max_rows=200)
     assert "shadow" not in without.details["attacks"]
+    # No shadow pool, so 200 rows of each: enough for the supervised attack.
+    assert "supervised" in without.details["attacks"]
+    few = run_membership_inference(target, digits, n_boot=0, max_rows=30)
+    assert set(few.details["attacks"]) == {"loss", "confidence", "correctness"}
+    assert any("supervised attack skipped: 30 members" in n for n in few.notes)
 
     def factory():
         return RandomForestClassifier(n_estimators=50, random_state=1)

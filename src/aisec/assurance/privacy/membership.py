@@ -4,8 +4,10 @@ Members are ``data.x_train`` rows, non-members ``data.x_test`` rows, evaluated i
 numbers (a seeded sample) so that 0.5 is the no-leak level of AUC and balanced accuracy.
 Attacks: Yeom et al. (2018) loss, confidence and gap (correctness) attacks, and the
 shadow-model attack of Shokri et al. (2017), whose attacker pool is a half of the
-non-members never used in evaluation. The train and test accuracies are reported beside
-the attacks because the generalisation gap is what these attacks exploit.
+non-members never used in evaluation, and the auditor's supervised attack, which learns
+from half of the evaluated members and non-members and scores the other half. The train
+and test accuracies are reported beside the attacks because the generalisation gap is what
+these attacks exploit.
 """
 
 from __future__ import annotations
@@ -14,16 +16,18 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from aisec.assurance.outcome import AssuranceData, TestResult
 from aisec.assurance.privacy.mia_metrics import evaluate_attack
 from aisec.assurance.privacy.mia_shadow import shadow_factory, shadow_scores, train_attack_model
+from aisec.assurance.privacy.mia_supervised import MIN_AUTO_ROWS, supervised_scores
 from aisec.assurance.privacy.mia_threshold import THRESHOLD_ATTACKS, threshold_scores
 from aisec.assurance.stats import proportion
 from aisec.assurance.targets.base import Capability, Target
 from aisec.core.errors import ConfigError
 
-ATTACKS = (*THRESHOLD_ATTACKS, "shadow")
+ATTACKS = (*THRESHOLD_ATTACKS, "shadow", "supervised")
 MIN_ROWS = 10
 
 
@@ -39,7 +43,7 @@ def _choose_attacks(
     auto = "auto" in requested
     chosen: list[str] = []
     for name in ATTACKS:
-        needs_scores = name == "shadow" or THRESHOLD_ATTACKS[name].needs_scores
+        needs_scores = name not in THRESHOLD_ATTACKS or THRESHOLD_ATTACKS[name].needs_scores
         if not auto and name not in requested:
             continue
         if needs_scores and not has_scores:
@@ -64,6 +68,37 @@ def _class_count(target: Target, *labels: Any) -> int:
         return len(target.classes)
     except (ValueError, NotImplementedError):
         return int(max(int(np.max(y)) for y in labels)) + 1
+
+
+def _learned_scores(
+    name: str,
+    target: Target,
+    data: AssuranceData,
+    probabilities: NDArray[np.float64],
+    y_eval: NDArray[np.int64],
+    pool: NDArray[np.int64],
+    factory: Callable[[], Any] | None,
+    n_shadow: int,
+    seed: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], dict[str, Any]]:
+    """Member and non-member scores of an attack that trains a model, and its own params.
+
+    The first half of the ``y_eval`` rows (and of ``probabilities``) are the members."""
+    n_eval = len(y_eval) // 2
+    if name == "supervised":
+        is_member = np.arange(2 * n_eval) < n_eval
+        return supervised_scores(probabilities, y_eval, is_member, seed=seed)
+    assert factory is not None  # by _choose_attacks
+    attack_model = train_attack_model(
+        factory,
+        data.x_test[pool],
+        data.y_test[pool].astype(np.int64),
+        _class_count(target, y_eval, data.y_test),
+        n_shadow=n_shadow,
+        seed=seed,
+    )
+    scores = shadow_scores(attack_model, probabilities, y_eval)
+    return scores[:n_eval], scores[n_eval:], {"n_shadow": n_shadow}
 
 
 def run_membership_inference(
@@ -101,6 +136,12 @@ def run_membership_inference(
             f"only {n_eval} rows of members or non-members to evaluate",
             hint=f"give at least {MIN_ROWS} training and {2 * MIN_ROWS} test rows",
         )
+    if "supervised" in chosen and "auto" in attacks and n_eval < MIN_AUTO_ROWS:
+        chosen.remove("supervised")
+        result.notes.append(
+            f"supervised attack skipped: {n_eval} members and non-members evaluated, "
+            f"fewer than the {MIN_AUTO_ROWS} each its attack model needs to learn from half"
+        )
     members = rng.choice(len(x_train), size=n_eval, replace=False)
     non_members = non_members[:n_eval]
     remaining = target.budget.remaining
@@ -129,37 +170,26 @@ def run_membership_inference(
         split["evaluation"] = "non-members split in two: attacker pool, and evaluated rows"
     result.details = {"members": n_eval, "non_members": n_eval, **split, "attacks": {}}
     for offset, name in enumerate(chosen):
-        if name == "shadow":
-            assert factory is not None  # by _choose_attacks
-            assert probabilities is not None
-            n_classes = _class_count(target, y_eval, data.y_test)
-            try:
-                attack_model = train_attack_model(
-                    factory,
-                    data.x_test[pool],
-                    data.y_test[pool].astype(np.int64),
-                    n_classes,
-                    n_shadow=n_shadow,
-                    seed=seed,
-                )
-            except (ValueError, TypeError, RuntimeError) as exc:
-                result.notes.append(f"shadow attack skipped: a shadow model failed ({exc})")
-                continue
-            scores = shadow_scores(attack_model, probabilities, y_eval)
-        else:
+        if name in THRESHOLD_ATTACKS:
             scores = threshold_scores(
                 name, y_eval, probabilities=probabilities, predictions=predictions
             )
+            member_scores, other_scores, params = scores[:n_eval], scores[n_eval:], dict(split)
+        else:
+            assert probabilities is not None  # by _choose_attacks
+            try:
+                member_scores, other_scores, params = _learned_scores(
+                    name, target, data, probabilities, y_eval, pool, factory, n_shadow, seed
+                )
+            except (ValueError, TypeError, RuntimeError) as exc:
+                result.notes.append(f"{name} attack skipped: its attack model failed ({exc})")
+                continue
+            params = split | params
         evaluation = evaluate_attack(
-            name,
-            scores[:n_eval],
-            scores[n_eval:],
-            n_boot=n_boot,
-            seed=seed + offset,
-            params=split | ({"n_shadow": n_shadow} if name == "shadow" else {}),
+            name, member_scores, other_scores, n_boot=n_boot, seed=seed + offset, params=params
         )
         result.measurements += evaluation.measurements
-        # The same for every attack (same rows): said once.
+        # The same for every attack scored on the same rows: said once.
         result.notes += [n for n in evaluation.notes if n not in result.notes]
         result.details["attacks"][name] = evaluation.details
     return result
