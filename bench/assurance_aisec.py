@@ -38,7 +38,8 @@ class AisecEvasion:
 @dataclass(frozen=True)
 class AisecMembership:
     seconds: float | None = None  # every attack asked for
-    shadow_seconds: float | None = None  # the shadow attack alone, ART's nearest analogue
+    # The supervised attack alone: like ART's, it trains on the answers for known members.
+    shadow_seconds: float | None = None
     auc: dict[str, dict[str, float | None]] = field(default_factory=dict)
     error: str | None = None
 
@@ -134,7 +135,7 @@ def aisec_membership(
 ) -> AisecMembership:
     """AUC with its 95% interval per attack, and the median time of one full test (every
     attack, each with a 500-resample bootstrap of its AUC, balanced accuracy and TPRs) and of
-    one with the shadow attack alone."""
+    one with the supervised attack alone (ART's nearest analogue)."""
     try:
         from aisec.assurance.outcome import AssuranceData
         from aisec.assurance.privacy.membership import run_membership_inference
@@ -148,7 +149,7 @@ def aisec_membership(
 
     try:
         seconds, result = median_time(repeat, run)
-        shadow_seconds, _ = median_time(repeat, lambda: run(("shadow",)))
+        shadow_seconds, _ = median_time(repeat, lambda: run(("supervised",)))
     except Exception as exc:
         return AisecMembership(error=f"{type(exc).__name__}: {exc}")
     auc: dict[str, dict[str, float | None]] = {}
