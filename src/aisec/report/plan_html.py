@@ -23,6 +23,7 @@ from aisec.core.finding import Finding
 from aisec.core.run import Measurement
 from aisec.report import printable, safe_text
 from aisec.report.plan_charts import charts_for
+from aisec.report.plan_details import detail_tables
 from aisec.report.plan_text import (
     NO_VALUE,
     distinguishing_params,
@@ -116,6 +117,7 @@ def _test(index: int, outcome: TestOutcome) -> dict[str, Any]:
         ],
         "charts": [(printable(c), Markup(svg)) for c, svg in charts_for(outcome)],
         "notes": [_lines(n) for n in outcome.notes],
+        "details": detail_tables(outcome.details),
         "error": _lines(outcome.error),
     }
 
