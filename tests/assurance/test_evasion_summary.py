@@ -108,3 +108,27 @@ def test_without_results_at_an_epsilon_there_is_no_worst_case_there():
     assert not [m for m in r.measurements if m.params.get("attack") == "worst"]
     assert any("no attack has results at epsilon 0.1" in n for n in r.notes)
     assert r.details["queries"] == {"noise": 5, "a": 0}
+
+
+def test_sanity_is_judged_only_where_every_attack_finished():
+    # PGD found 80 evasions at 0.05 and stopped before 0.1: the worst case rises from 0.2
+    # to 0.6, which says nothing about the attacks' quality and raises no sanity alarm.
+    n = 100
+    x = np.random.default_rng(0).normal(size=(n, 3))
+    box = build_box(x)
+
+    def out(k):
+        evaded = np.zeros(n, bool)
+        evaded[:k] = True
+        return AttackOutcome(x.copy(), evaded, 0)
+
+    runs = {
+        "noise": AttackRuns({0.05: out(5), 0.1: out(10)}),
+        "fgsm": AttackRuns({0.05: out(30), 0.1: out(40)}),
+        "pgd": AttackRuns({0.05: out(80)}, complete=False, finished={0.05}),
+    }
+    result = summarise(np.ones(n, bool), np.arange(n), x, runs, box, [0.05, 0.1])
+    assert result.get("evasion.robust_accuracy", epsilon=0.1, attack="worst").value == 0.6
+    assert result.details["sanity"]["monotone"] is True
+    assert not [note for note in result.notes if note.startswith("sanity")]
+    assert any("incomplete" in note for note in result.notes)

@@ -34,6 +34,13 @@ def test_a_plan_limit_decides_instead():
     assert len(list(SensitiveInfluence().run(failed))) == 1
 
 
+def test_a_measured_but_not_influential_input_is_no_finding_yet_thresholds_can_judge_it():
+    quiet = _influence(0.01, direct=True, influential=False)
+    assert list(SensitiveInfluence().run(outcome("explainability", [quiet]))) == []
+    limited = outcome("explainability", [quiet], [Threshold("sensitive_influence", max=0.2)])
+    assert limited.judgements[0].passed and list(SensitiveInfluence().run(limited)) == []
+
+
 def test_no_sensitive_driver_no_finding_and_other_types_ignored():
     assert list(SensitiveInfluence().run(outcome("explainability", []))) == []
     assert list(SensitiveInfluence().run(outcome("fairness", [_influence(0.5)]))) == []

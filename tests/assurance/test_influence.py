@@ -61,7 +61,9 @@ def test_a_direct_input_below_the_bar_is_recorded_not_reported():
         rows=10,
         looked_at=looked_at,
     )
-    assert found == []
+    # Measured (a plan's threshold on it has something to judge), marked not influential.
+    (measured,) = found
+    assert measured.params["direct"] and measured.params["influential"] is False
     assert looked_at[0]["attribute"] == "sex" and looked_at[0]["rank"] == 4
     assert looked_at[0]["share"] < 0 and not looked_at[0]["flagged"]
 
@@ -84,7 +86,8 @@ def test_direct_and_proxy_routes_face_one_bar(means, half, top_k):
         main.baseline,
     )
     table = [{"attribute": "race", "feature": "relationship", "proxy_strength": 0.9}]
-    assert sensitive_influences(main, [], ["sex"], top_k=top_k, proxy_threshold=0.3, rows=10) == []
+    direct = sensitive_influences(main, [], ["sex"], top_k=top_k, proxy_threshold=0.3, rows=10)
+    assert [m.params["influential"] for m in direct] == [False]
     assert (
         sensitive_influences(sex_as_proxy, table, [], top_k=top_k, proxy_threshold=0.3, rows=10)
         == []

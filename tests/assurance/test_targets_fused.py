@@ -39,3 +39,20 @@ def test_own_forward_labels_equal_predict_and_fused_equals_separate(make, loader
     assert target.budget.used - before == len(x)  # one query per row, not two
     assert np.array_equal(fused_labels, expected[: len(x)])
     assert np.allclose(gradient, target.loss_gradient(x, labels), rtol=0, atol=0)
+
+
+def test_own_forward_pass_refuses_what_scikit_learn_would():
+    x, y = load_breast_cancer(return_X_y=True)
+    target = SklearnTarget(
+        make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(x, y)
+    )
+    with pytest.raises(ValueError, match="expects 30"):
+        target.predict(x[:5, :1])
+    bad = x[:2].copy()
+    bad[0, 3] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        target.predict(bad)
+    with pytest.raises(ValueError, match="NaN"):
+        target.gradient_and_labels(bad, [0, 1])
+    with pytest.raises(ValueError, match="expects 30"):
+        target.loss_gradient(x[:2, :3], [0, 1])

@@ -113,14 +113,12 @@ def _assurance(settings: Settings, store: bool) -> bool:
     from aisec.services.testing import exit_code
 
     typer.echo("aisec demo: testing the tumour-screening model (aisec test)...", err=True)
+    from aisec.assurance.plans.runner import MissingExtra
+
     try:
         report = run_demo_plan(settings)
-    except ModuleNotFoundError as exc:  # the assurance extra is not installed
-        typer.echo(
-            f"aisec demo: model tests skipped ({exc.name} is missing):"
-            " pip install 'aisec[assurance]'",
-            err=True,
-        )
+    except (ModuleNotFoundError, MissingExtra) as exc:  # the assurance extra is missing
+        typer.echo(f"aisec demo: model tests skipped: {exc}", err=True)
         return True
     tty = sys.stdout.isatty()
     sys.stdout.write(render_plan_console(report, color=tty, width=None if tty else 200))

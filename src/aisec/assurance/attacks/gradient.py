@@ -139,7 +139,9 @@ def _one_start(
             gradient = target.loss_gradient(z, ys)
         # In place, and minimum/maximum rather than clip: per step this is most of the
         # arithmetic outside the model, and np.clip with array bounds is several times slower.
-        step_taken = np.sign(gradient, out=gradient)
+        # A new array, not the gradient overwritten: a target may hand back an array it
+        # keeps (a cache) or one that is read-only.
+        step_taken = np.sign(gradient)
         step_taken *= alpha
         z += step_taken
         np.minimum(z, his, out=z)

@@ -35,7 +35,9 @@ class SensitiveInfluence(ThresholdCheck):
             yield from super().run(subject)
             return
         for m in subject.measurements:
-            if m.name != METRIC:
+            # Sensitive inputs are measured whether or not they matter; only those that
+            # clear the influence bar are findings.
+            if m.name != METRIC or m.params.get("influential") is False:
                 continue
             attribute, feature = m.params.get("attribute"), m.params.get("feature")
             how = "is itself" if m.params.get("direct") else "is a close proxy of"

@@ -96,14 +96,18 @@ def sensitive_influences(
             }
             for a in direct
         )
+    # Every sensitive input is measured, influential or not, so that a plan's threshold
+    # on it always has something to judge; ``influential`` says whether it clears the bar
+    # (the check reports only those). Proxies are measured only when flagged: every
+    # other feature would otherwise be a measurement.
     items: list[dict[str, Any]] = [
         {"attribute": a, "feature": a, "proxy_strength": None, "direct": True}
+        | {"influential": influential(by_name[a])}
         for a in direct
-        if influential(by_name[a])
     ]
     items += [
         {"attribute": r["attribute"], "feature": r["feature"], "direct": False}
-        | {"proxy_strength": float(r["proxy_strength"])}
+        | {"proxy_strength": float(r["proxy_strength"]), "influential": True}
         for r in table
         if r["flagged"]
     ]

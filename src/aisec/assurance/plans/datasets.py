@@ -30,6 +30,7 @@ _KEYS = {
 MAX_CSV_BYTES = 1 << 30
 MAX_CATEGORIES = 100
 MAX_FEATURES = 5000
+_COMPRESSED = frozenset({".gz", ".bz2", ".xz", ".zst", ".zip", ".tar", ".tgz", ".7z", ".lz4"})
 
 
 @dataclass
@@ -63,7 +64,10 @@ def _frame(plan: Plan) -> tuple[Any, str, str]:
                 raise PlanError("data.csv", f"{path} is not a regular file")
             if path.stat().st_size > MAX_CSV_BYTES:
                 raise PlanError("data.csv", f"{path} is over 1 GiB: test on a sample of it")
-            frame = pd.read_csv(path)
+            if path.suffix.lower() in _COMPRESSED:
+                raise PlanError("data.csv", f"{path.name} is compressed: decompress it first")
+            # Never decompressed on the fly: the size cap above is the size that is read.
+            frame = pd.read_csv(path, compression=None)
         except (OSError, ValueError) as exc:
             raise ConfigError(f"cannot read data {path}: {exc}") from None
         if label not in frame.columns:

@@ -25,7 +25,7 @@ from aisec.assurance.plans.targets import BuiltTarget, build_target
 from aisec.assurance.plans.thresholds import judge
 from aisec.assurance.targets.base import QueryBudget, Target
 from aisec.assurance.targets.errors import CapabilityMissing
-from aisec.core.errors import AisecError
+from aisec.core.errors import AisecError, ConfigError
 from aisec.core.run import Measurement, Run
 from aisec.core.severity import Severity
 
@@ -140,6 +140,14 @@ def _parallel(target: Target, jobs: int, tests: int) -> int:
     return min(jobs, tests)
 
 
+class MissingExtra(ConfigError):
+    def __init__(self, module: str) -> None:
+        super().__init__(
+            f"the test plan needs {module}, which is not installed",
+            hint="pip install 'aisec[assurance]' (and 'aisec[torch]' for torch models)",
+        )
+
+
 def _prepared(plan: Plan, trust: bool) -> tuple[PreparedData, BuiltTarget, AssuranceData]:
     """Data and target, with every library failure turned into a plan error (exit 2):
     nothing has run yet, so nothing is lost by stopping here."""
@@ -149,14 +157,17 @@ def _prepared(plan: Plan, trust: bool) -> tuple[PreparedData, BuiltTarget, Assur
         return prepared, built, _assurance_data(prepared, built.target)
     except AisecError:
         raise
+    except ImportError as exc:  # an optional extra is not installed: say which
+        raise MissingExtra(exc.name or str(exc)) from None
     except Exception as exc:  # scikit-learn, pandas, onnxruntime, torch: any of them
         first = (str(exc).strip().splitlines() or [""])[0][:300]
         raise PlanError("target/data", f"cannot prepare: {type(exc).__name__}: {first}") from None
 
 
 def _outcomes(work: list[_Job], workers: int) -> Iterator[TestOutcome]:
-    """Each job's outcome in plan order; a pool that breaks (a worker killed by the
-    kernel, a native crash) leaves its remaining tests to run here, one after another."""
+    """Each job's outcome in plan order. When the pool breaks (a worker killed by the
+    kernel, a native crash), every test not yet returned runs again in a pool of its own,
+    so a test that kills its process loses itself, never the others or the main process."""
     from concurrent.futures.process import BrokenProcessPool
 
     from aisec.core.executor import make_executor
@@ -169,11 +180,26 @@ def _outcomes(work: list[_Job], workers: int) -> Iterator[TestOutcome]:
             yield outcome
     except BrokenProcessPool:
         for job in work[done:]:
-            outcome = run_test(job)
-            outcome.notes.append("run in the main process after a worker process died")
-            yield outcome
+            yield _isolated(job)
     finally:
         executor.close()
+
+
+def _isolated(job: _Job) -> TestOutcome:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            outcome = pool.submit(run_test, job).result()
+        except BrokenProcessPool:
+            outcome = TestOutcome(
+                job.spec.name, job.spec.type, job.where, Status.ERROR, dict(job.spec.params)
+            )
+            outcome.error = "the test's process died (out of memory, or a crash in a library)"
+            return outcome
+    outcome.notes.append("run again in a process of its own after a worker process died")
+    return outcome
 
 
 def run_plan(
@@ -187,8 +213,11 @@ def run_plan(
 ) -> PlanReport:
     from aisec.assurance.plans.findings import default_severity, outcome_findings
 
-    for i, spec in enumerate(plan.tests):
-        catalogue.check_params(f"tests[{i}]", spec.type, spec.params)
+    try:
+        for i, spec in enumerate(plan.tests):
+            catalogue.check_params(f"tests[{i}]", spec.type, spec.params)
+    except ImportError as exc:  # a test's module needs an extra that is not installed
+        raise MissingExtra(exc.name or str(exc)) from None
     prepared, built, data = _prepared(plan, trust)
     where = built.description
     work = [

@@ -47,31 +47,47 @@ class EndpointError(InputError):
         )
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Redirects are refused: following one would send the plan's headers (credentials)
+    to a host the user never configured, and take that host's answers as the model's."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect())
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
 def public_url(url: str) -> str:
     """``url`` as reports and messages show it: credentials and query values replaced.
 
-    An endpoint URL often carries its secret (``https://user:pw@host``, ``?api_key=...``),
-    and reports and run records are shared; the path is kept, as it names the model.
+    An endpoint URL often carries its secret (``https://user:pw@host``, ``?api_key=...``,
+    a bare ``?token``), and reports and run records are shared; the path is kept, as it
+    names the model. Anything that does not parse as expected is masked whole.
     """
-    from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
+    from urllib.parse import quote, urlsplit, urlunsplit
 
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return "<URL without a scheme>"
+    # Credentials are everything up to the last "@": a "/", "#" or "?" in an unencoded
+    # password would otherwise make the rest of it look like the path or the query.
+    if "@" in rest:
+        rest = "***@" + rest.rpartition("@")[2]
+    head, _, query = rest.partition("?")
+    head = head.partition("#")[0]
+    query = query.partition("#")[0]
     try:
-        parts = urlsplit(url)
+        parts = urlsplit(f"{scheme}://{head}")
     except ValueError:
-        return "<unparsable URL>"
-    host = parts.hostname or ""
-    if ":" in host:  # an IPv6 literal keeps its brackets
-        host = f"[{host}]"
-    try:
-        port = parts.port
-    except ValueError:  # a port out of range: shown as the host alone
-        port = None
-    if port is not None:
-        host = f"{host}:{port}"
-    netloc = f"***@{host}" if "@" in parts.netloc else parts.netloc
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    query = "&".join(f"{quote(k, safe='')}=***" for k, _ in pairs)
-    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+        return f"{scheme}://<unparsable URL>"
+    shown = []
+    for pair in query.split("&") if query else []:
+        key, eq, _ = pair.partition("=")
+        # Only a key=value pair shows its key; a bare token may itself be the secret.
+        shown.append(f"{quote(key, safe='%')}=***" if eq else "***")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(shown), ""))
 
 
 class HttpTarget(BaseTarget):
@@ -128,7 +144,7 @@ class HttpTarget(BaseTarget):
             request = urllib.request.Request(self.url, body, self.headers, method="POST")
             retry_after: float | None = None
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                with _OPENER.open(request, timeout=self.timeout) as response:
                     data = response.read(MAX_RESPONSE_BYTES + 1)
                 if len(data) > MAX_RESPONSE_BYTES:
                     raise EndpointError(
@@ -136,6 +152,11 @@ class HttpTarget(BaseTarget):
                     )
                 return _parse(self.display_url, data)
             except urllib.error.HTTPError as exc:
+                if exc.code in _REDIRECTS:
+                    raise EndpointError(
+                        self.display_url,
+                        f"redirected elsewhere (HTTP {exc.code}): refused; give the final URL",
+                    ) from None
                 if exc.code not in _RETRY_STATUS:
                     raise EndpointError(self.display_url, f"HTTP {exc.code} {exc.reason}") from None
                 last = f"HTTP {exc.code}"

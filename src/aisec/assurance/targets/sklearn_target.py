@@ -51,7 +51,7 @@ class SklearnTarget(BaseTarget):
         from aisec.assurance.targets import gradients
 
         if self._exact_forward:
-            return gradients.predicted_classes(self.model, x)
+            return gradients.predicted_classes(self.model, self._checked(x))
         # The model's own predict, not argmax of scores: they differ for some estimators.
         raw = self.model.predict(x)
         return np.asarray(np.searchsorted(self.model.classes_, raw), dtype=np.int64)
@@ -64,9 +64,21 @@ class SklearnTarget(BaseTarget):
     def _gradient(self, x: FloatArray, y: IntArray) -> FloatArray:
         from aisec.assurance.targets import gradients
 
-        return gradients.loss_gradient(self.model, x, y)
+        return gradients.loss_gradient(self.model, self._checked(x), y)
 
     def _fused(self, x: FloatArray, y: IntArray) -> tuple[FloatArray, IntArray]:
         from aisec.assurance.targets import gradients
 
-        return gradients.gradient_and_classes(self.model, x, y)
+        return gradients.gradient_and_classes(self.model, self._checked(x), y)
+
+    def _checked(self, x: FloatArray) -> FloatArray:
+        """What scikit-learn's own validation would refuse, refused here too: aisec's
+        forward pass would otherwise broadcast a wrong width or label a NaN row."""
+        import numpy as np
+
+        width = getattr(self.model, "n_features_in_", x.shape[1])
+        if x.shape[1] != width:
+            raise ValueError(f"rows have {x.shape[1]} features, the model expects {width}")
+        if not np.isfinite(x).all():
+            raise ValueError("rows contain NaN or infinite values")
+        return x
