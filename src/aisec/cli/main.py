@@ -18,6 +18,7 @@ from aisec.cli import (
     demo_cmd,
     discover_cmd,
     findings_cmd,
+    govern_cmd,
     inventory_cmd,
     scan_cmd,
     sign_cmd,
@@ -42,6 +43,7 @@ app.command("discover")(discover_cmd.discover)
 app.command("bom")(bom_cmd.bom)
 app.add_typer(inventory_cmd.app, name="inventory")
 app.add_typer(findings_cmd.app, name="findings")
+app.add_typer(govern_cmd.app, name="govern")
 
 
 @app.command("version")

@@ -17,8 +17,9 @@ from aisec.core.severity import Severity
 
 CHECK_ID = re.compile(r"^[a-z][a-z0-9]*(\.[a-z0-9][a-z0-9-]*)+$")
 REF = re.compile(
-    r"^(AML\.[A-Z]{1,2}\d{4}(\.\d{3})?|ML\d\d:2023|LLM\d\d:20\d\d|EU-AI-Act:.+|NIST-AI-RMF:.+"
-    r"|ISO42001:.+|CWE-\d+|CVE-\d{4}-\d+|GHSA(-[a-z0-9]{4}){3}|GDPR:.+)$"
+    r"^(AML\.[A-Z]{1,2}\d{4}(\.\d{3})?|ML\d\d:2023|LLM\d\d:20\d\d|ASI\d\d:20\d\d|EU-AI-Act:.+"
+    r"|NIST-AI-RMF:.+|NIST-AI-600-1:.+|ISO42001:.+|CWE-\d+|CVE-\d{4}-\d+|GHSA(-[a-z0-9]{4}){3}"
+    r"|GDPR:.+)$"
 )
 
 

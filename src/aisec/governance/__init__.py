@@ -1,0 +1,2 @@
+"""Governance and compliance: frameworks as data, classification, risks, controls,
+evidence, gates, incidents, reports (docs/adr/0017)."""
