@@ -31,6 +31,7 @@ TABLES = {
     "components",  # 0002, discovery (tests/discovery/test_components_store.py)
     "system_components",  # 0003 (tests/store/test_store_component_links.py)
     "run_measurements",  # 0004 (tests/store/test_store_measurements.py)
+    "assessments",  # 0005 (tests/store/test_store_assessments.py)
 }
 
 

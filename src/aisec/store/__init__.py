@@ -22,6 +22,7 @@ __all__ = [
     "ModelAsset",
     "Place",
     "Store",
+    "StoredAssessment",
     "StoredFinding",
     "StoredRun",
     "SystemAsset",
@@ -39,7 +40,14 @@ _LAZY = {
     ),
     **dict.fromkeys(("SystemAsset", "VendorAsset"), "aisec.store.records"),
     **dict.fromkeys(
-        ("FindingFilter", "StoredFinding", "StoredRun", "TriageEntry", "TriageState"),
+        (
+            "FindingFilter",
+            "StoredAssessment",
+            "StoredFinding",
+            "StoredRun",
+            "TriageEntry",
+            "TriageState",
+        ),
         "aisec.store.tracking",
     ),
 }
@@ -57,6 +65,7 @@ if TYPE_CHECKING:
     from aisec.store.store import Store, open_store
     from aisec.store.tracking import (
         FindingFilter,
+        StoredAssessment,
         StoredFinding,
         StoredRun,
         TriageEntry,

@@ -10,18 +10,21 @@ and :class:`SqlFindingRepository`, reached lazily from this module (or built by
 from __future__ import annotations
 
 import builtins
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from aisec.store.records import Asset
+from aisec.store.records import Asset, SystemAsset
 
 if TYPE_CHECKING:
     from aisec.core.run import Measurement, Run
+    from aisec.store.sql_assessments import SqlAssessmentRepository
     from aisec.store.sql_findings import SqlFindingRepository
     from aisec.store.sql_inventory import SqlInventoryRepository
     from aisec.store.sql_runs import SqlRunRepository
     from aisec.store.tracking import (
         FindingFilter,
+        StoredAssessment,
         StoredFinding,
         StoredRun,
         TriageEntry,
@@ -29,9 +32,11 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "AssessmentRepository",
     "FindingRepository",
     "InventoryRepository",
     "RunRepository",
+    "SqlAssessmentRepository",
     "SqlFindingRepository",
     "SqlInventoryRepository",
     "SqlRunRepository",
@@ -137,10 +142,60 @@ class FindingRepository(Protocol):
         ...
 
 
+class AssessmentRepository(Protocol):
+    """Governance assessments of AI systems: questionnaire answers and the judgement made
+    from them (an EU AI Act classification first; later impact assessments, DPIAs).
+
+    Assessments are never updated in place: a new judgement is recorded as a new one, and a
+    system's assessments are its history. A system is named by its record, its id or its
+    name; RecordNotFound if the inventory has no such system. Assessments go with their
+    system when it is removed.
+    """
+
+    def record(
+        self,
+        system: str | SystemAsset,
+        kind: str,
+        *,
+        framework: str,
+        answers: Mapping[str, Any],
+        result: Mapping[str, Any],
+        rationale: Sequence[str],
+        assessor: str,
+        as_of: date,
+        status: str = "final",
+        tool_version: str | None = None,
+    ) -> StoredAssessment:
+        """Store a new judgement about ``system``, judged at the obligations in force on
+        ``as_of``. ``status`` is "draft" or "final"; ``tool_version`` defaults to this
+        aisec's. InvalidRecord, and nothing stored, for a missing kind, framework or
+        assessor, a kind or framework over 40 characters, an assessor over 200 or a tool
+        version over 100 (as stored, escapes included), a rationale that is not a list of
+        strings, or an ``as_of`` that is not a date (a datetime is refused)."""
+        ...
+
+    def latest(
+        self, system: str | SystemAsset, kind: str, *, include_drafts: bool = False
+    ) -> StoredAssessment | None:
+        """The newest final assessment of this kind (the newest of any status with
+        ``include_drafts``); None if there is none."""
+        ...
+
+    def list(
+        self, system: str | SystemAsset | None = None, kind: str | None = None
+    ) -> builtins.list[StoredAssessment]:
+        """Every assessment (of ``system``, of ``kind``), drafts included, oldest first:
+        a system's last one of a kind is its latest."""
+        ...
+
+    def get(self, assessment_id: str) -> StoredAssessment | None: ...
+
+
 _IMPLEMENTATIONS = {
     "SqlInventoryRepository": "aisec.store.sql_inventory",
     "SqlRunRepository": "aisec.store.sql_runs",
     "SqlFindingRepository": "aisec.store.sql_findings",
+    "SqlAssessmentRepository": "aisec.store.sql_assessments",
 }
 
 

@@ -1,4 +1,4 @@
-"""The store: one object that holds the engine and the three repositories."""
+"""The store: one object that holds the engine and the repositories over it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from aisec.store import migrate
 from aisec.store.engine import create_store_engine
 from aisec.store.session import Sessions
+from aisec.store.sql_assessments import SqlAssessmentRepository
 from aisec.store.sql_components import SqlComponentRepository
 from aisec.store.sql_findings import SqlFindingRepository
 from aisec.store.sql_inventory import SqlInventoryRepository
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from aisec.core.settings import Settings
     from aisec.store.component_records import ComponentRepository
     from aisec.store.repositories import (
+        AssessmentRepository,
         FindingRepository,
         InventoryRepository,
         RunRepository,
@@ -38,6 +40,7 @@ class Store:
         self.runs: RunRepository = SqlRunRepository(sessions)
         self.findings: FindingRepository = SqlFindingRepository(sessions)
         self.components: ComponentRepository = SqlComponentRepository(sessions)
+        self.assessments: AssessmentRepository = SqlAssessmentRepository(sessions)
 
     @property
     def url(self) -> str:

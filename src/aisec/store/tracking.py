@@ -1,8 +1,9 @@
-"""Plain records of runs and findings over time, and the triage rule they share.
+"""Plain records of runs, findings and assessments over time, and the triage rule.
 
 A finding is identified across runs by its fingerprint. Its triage state is the latest
 entry of its history; an accepted risk counts only through its expiry date (inclusive, like
-a suppression's) and is open again after it.
+a suppression's) and is open again after it. An assessment is one judgement about an AI
+system; a system's assessments are its history of them (revision 0005).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from aisec.store.vocabulary import TriageState
 
 __all__ = [
     "FindingFilter",
+    "StoredAssessment",
     "StoredFinding",
     "StoredRun",
     "TriageEntry",
@@ -141,3 +143,26 @@ class FindingFilter:
     state: TriageState | None = None  # the effective state
     path: str | None = None  # glob on the artefact's path, as in suppressions
     run_id: str | None = None  # findings that run saw
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoredAssessment:
+    """One governance judgement about an AI system, as stored (revision 0005): the
+    questionnaire's ``answers``, the ``result`` made from them (for an EU AI Act
+    classification: the tier and obligations) and the ``rationale`` for it, judged at the
+    obligations in force on ``as_of``. Never changed once stored: a new judgement is a new
+    record, and the system's records are its history."""
+
+    id: str
+    system_id: str
+    system_name: str
+    kind: str  # what was assessed: "eu-ai-act-classification", later "fria", "dpia"
+    framework: str  # the framework judged against: "eu-ai-act"
+    answers: Mapping[str, Any]
+    result: Mapping[str, Any]
+    rationale: tuple[str, ...]
+    assessor: str
+    as_of: date
+    status: str  # "draft" or "final" (ASSESSMENT_STATUSES)
+    tool_version: str
+    created_at: datetime

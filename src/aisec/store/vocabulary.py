@@ -18,6 +18,8 @@ EU_AI_ACT_ROLES = (
 )
 SENSITIVITIES = ("public", "internal", "confidential", "restricted")
 AUTHENTICATIONS = ("none", "api-key", "bearer-token", "oauth2", "mtls", "basic", "other")
+# A governance assessment is a draft until its assessor stands by it (revision 0005).
+ASSESSMENT_STATUSES = ("draft", "final")
 
 
 class TriageState(StrEnum):

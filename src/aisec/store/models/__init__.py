@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aisec.store.models.assessments import Assessment
 from aisec.store.models.base import Base, UTCDateTime
 from aisec.store.models.components import Component, system_components
 from aisec.store.models.inventory import (
@@ -27,6 +28,7 @@ from aisec.store.models.runs import (
 __all__ = [
     "TRIAGE_STATES",
     "AISystem",
+    "Assessment",
     "Base",
     "Component",
     "Dataset",
