@@ -107,3 +107,12 @@ def _console() -> Any:
     from aisec.cli.checks_cmd import _console as console
 
     return console()
+
+
+def _register_classify() -> None:
+    from aisec.cli.classify_cmd import classify_command
+
+    app.command("classify")(classify_command)
+
+
+_register_classify()
