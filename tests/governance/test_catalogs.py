@@ -149,3 +149,9 @@ def test_broken_crosswalks_are_named():
                 "groups": [{"name": "x", "relation": "kin", "refs": ["a", "b"]}],
             }
         )
+
+
+def test_equivalence_only_joins_editions_of_one_owasp_list():
+    for group in crosswalk.groups():
+        if group.relation == "equivalent":
+            assert all(re.match(r"^LLM\d\d:20\d\d$", ref) for ref in group.refs), group.name
