@@ -32,6 +32,8 @@ TABLES = {
     "system_components",  # 0003 (tests/store/test_store_component_links.py)
     "run_measurements",  # 0004 (tests/store/test_store_measurements.py)
     "assessments",  # 0005 (tests/store/test_store_assessments.py)
+    "audit_entries",  # 0006 (tests/store/test_store_audit.py, tests/governance/test_audit.py)
+    "audit_checkpoints",  # 0006
 }
 
 

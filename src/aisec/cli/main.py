@@ -13,6 +13,7 @@ import typer
 
 from aisec import __version__
 from aisec.cli import (
+    audit_cmd,
     bom_cmd,
     checks_cmd,
     demo_cmd,
@@ -44,6 +45,7 @@ app.command("bom")(bom_cmd.bom)
 app.add_typer(inventory_cmd.app, name="inventory")
 app.add_typer(findings_cmd.app, name="findings")
 app.add_typer(govern_cmd.app, name="govern")
+app.add_typer(audit_cmd.app, name="audit")
 
 
 @app.command("version")

@@ -17,8 +17,13 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from aisec.store.records import Asset, SystemAsset
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from aisec.core.run import Measurement, Run
+    from aisec.governance.audit.keys import SigningKey
+    from aisec.governance.audit.records import Checkpoint, Entry
     from aisec.store.sql_assessments import SqlAssessmentRepository
+    from aisec.store.sql_audit import SqlAuditRepository
     from aisec.store.sql_findings import SqlFindingRepository
     from aisec.store.sql_inventory import SqlInventoryRepository
     from aisec.store.sql_runs import SqlRunRepository
@@ -33,10 +38,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AssessmentRepository",
+    "AuditRepository",
     "FindingRepository",
     "InventoryRepository",
     "RunRepository",
     "SqlAssessmentRepository",
+    "SqlAuditRepository",
     "SqlFindingRepository",
     "SqlInventoryRepository",
     "SqlRunRepository",
@@ -191,11 +198,48 @@ class AssessmentRepository(Protocol):
     def get(self, assessment_id: str) -> StoredAssessment | None: ...
 
 
+class AuditRepository(Protocol):
+    """The governance audit trail: entries only ever appended, numbered from 1 without
+    gaps, and signed checkpoints of their Merkle root (docs/adr/0018). The API is
+    :class:`aisec.governance.audit.AuditLog`; governance repositories append here in the
+    transaction of the change they record."""
+
+    signer: SigningKey | None  # set: a checkpoint is written every checkpoint_every entries
+    checkpoint_every: int
+
+    def append(
+        self, actor: str, action: str, object_kind: str, object_id: str,
+        payload: Mapping[str, Any],
+    ) -> Entry:  # fmt: skip
+        """Add an entry, in the caller's write transaction if one is open. InvalidRecord
+        for empty or over-long text (actor and object id 200, action 100, kind 40) or a
+        payload that is no mapping."""
+        ...
+
+    def entries(
+        self, *, start: int = 1, limit: int | None = None, newest_first: bool = False,
+        object_kind: str | None = None, object_id: str | None = None,
+    ) -> builtins.list[Entry]: ...  # fmt: skip
+
+    def iter_entries(self) -> Iterator[Entry]:
+        """Every entry in seq order, as stored."""
+        ...
+
+    def size(self) -> int: ...
+
+    def checkpoints(self) -> builtins.list[Checkpoint]: ...
+
+    def checkpoint(self, signer: SigningKey) -> Checkpoint:
+        """Sign the log's root; StoreError if the log fails verification."""
+        ...
+
+
 _IMPLEMENTATIONS = {
     "SqlInventoryRepository": "aisec.store.sql_inventory",
     "SqlRunRepository": "aisec.store.sql_runs",
     "SqlFindingRepository": "aisec.store.sql_findings",
     "SqlAssessmentRepository": "aisec.store.sql_assessments",
+    "SqlAuditRepository": "aisec.store.sql_audit",
 }
 
 

@@ -21,6 +21,7 @@ from aisec.store.models import AISystem, Assessment
 from aisec.store.models.base import new_id, utcnow
 from aisec.store.records import SystemAsset
 from aisec.store.session import Sessions, clean, clean_data
+from aisec.store.sql_audit import SqlAuditRepository
 from aisec.store.tracking import StoredAssessment
 from aisec.store.vocabulary import ASSESSMENT_STATUSES
 
@@ -32,8 +33,9 @@ _TICK = timedelta(microseconds=1)
 
 
 class SqlAssessmentRepository:
-    def __init__(self, sessions: Sessions) -> None:
+    def __init__(self, sessions: Sessions, *, audit: SqlAuditRepository | None = None) -> None:
         self._sessions = sessions
+        self._audit = audit if audit is not None else SqlAuditRepository(sessions)
 
     def record(
         self,
@@ -70,7 +72,13 @@ class SqlAssessmentRepository:
             row.created_at = _after_last(session, owner.id, utcnow())
             session.add(row)
             session.flush()
-            return _stored(row, owner.name)
+            stored = _stored(row, owner.name)
+            # In this transaction: an assessment never exists without its audit entry.
+            self._audit.append(
+                stored.assessor, "assessment.recorded", "assessment", stored.id,
+                _audit_payload(stored),
+            )  # fmt: skip
+            return stored
 
     def latest(
         self, system: str | SystemAsset, kind: str, *, include_drafts: bool = False
@@ -196,6 +204,24 @@ def _tool_version(value: str | None) -> str:
     from aisec import __version__
 
     return __version__
+
+
+def _audit_payload(stored: StoredAssessment) -> dict[str, Any]:
+    from aisec.governance.audit.records import digest
+
+    # Hashes, not copies, of the answers and result: the entry proves what was judged
+    # without duplicating (possibly personal) questionnaire content into the log.
+    return {
+        "assessment_id": stored.id,
+        "system_id": stored.system_id,
+        "system": stored.system_name,
+        "kind": stored.kind,
+        "framework": stored.framework,
+        "status": stored.status,
+        "as_of": stored.as_of.isoformat(),
+        "answers_sha256": digest(stored.answers),
+        "result_sha256": digest(stored.result),
+    }
 
 
 def _stored(row: Assessment, system_name: str) -> StoredAssessment:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from aisec.store import migrate
 from aisec.store.engine import create_store_engine
 from aisec.store.session import Sessions
 from aisec.store.sql_assessments import SqlAssessmentRepository
+from aisec.store.sql_audit import SqlAuditRepository
 from aisec.store.sql_components import SqlComponentRepository
 from aisec.store.sql_findings import SqlFindingRepository
 from aisec.store.sql_inventory import SqlInventoryRepository
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from aisec.store.component_records import ComponentRepository
     from aisec.store.repositories import (
         AssessmentRepository,
+        AuditRepository,
         FindingRepository,
         InventoryRepository,
         RunRepository,
@@ -40,7 +43,18 @@ class Store:
         self.runs: RunRepository = SqlRunRepository(sessions)
         self.findings: FindingRepository = SqlFindingRepository(sessions)
         self.components: ComponentRepository = SqlComponentRepository(sessions)
-        self.assessments: AssessmentRepository = SqlAssessmentRepository(sessions)
+        # The audit log first: governance repositories append to it in their own writes.
+        audit = SqlAuditRepository(sessions)
+        self.audit: AuditRepository = audit
+        self.assessments: AssessmentRepository = SqlAssessmentRepository(sessions, audit=audit)
+        self._sessions = sessions
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction for every repository call made inside: all of them are kept, or
+        (when the block raises) none."""
+        with self._sessions.write():
+            yield
 
     @property
     def url(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aisec.store.models.assessments import Assessment
+from aisec.store.models.audit import AuditCheckpoint, AuditEntry
 from aisec.store.models.base import Base, UTCDateTime
 from aisec.store.models.components import Component, system_components
 from aisec.store.models.inventory import (
@@ -29,6 +30,8 @@ __all__ = [
     "TRIAGE_STATES",
     "AISystem",
     "Assessment",
+    "AuditCheckpoint",
+    "AuditEntry",
     "Base",
     "Component",
     "Dataset",
