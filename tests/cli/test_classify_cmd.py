@@ -88,3 +88,22 @@ def test_the_questionnaire_is_asked_in_turn_on_a_terminal(workdir):
     result = runner.invoke(app, ["classify", "--as-of", "2026-11-28"], input="1\n" + "\n" * 40)
     assert result.exit_code == 0, result.output
     assert "tiers: minimal" in result.output
+
+
+def test_reported_dates_and_upcoming_bans_show_in_the_output(workdir, capsys):
+    answers = workdir / "answers.yaml"
+    given = {"subject": "ai-system", "practices": ["Art.5(1)(omnibus-ncii)"]}
+    answers.write_text(yaml.safe_dump(_complete(**given, annex_iii_use_cases=["AnnexIII.4(a)"])))
+    argv = ["govern", "classify", "--answers", str(answers), "--as-of", "2026-11-28"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    # A ban from 2 December 2026 does not yet make the system prohibited.
+    assert "tiers: high-risk" in out and "PROHIBITED" not in out
+    assert "upcoming prohibition" in out and "PROHIBITED FROM A LATER DATE" in out
+    assert "EU-AI-Act:Art.9  Risk management system  [applies from 2027-12-02" in out
+    assert "days from now (reported)]" in out
+    assert "[in force since 2025-02-02]" in out  # Art. 4: the date the Omnibus leaves alone
+    assert main([*argv, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["prohibited"] == []
+    assert [d["ref"] for d in data["upcoming_prohibitions"]] == ["EU-AI-Act:Art.5(1)(omnibus-ncii)"]

@@ -211,9 +211,11 @@ def test_dates_parse_and_amendments_only_defer(act):
     by_id = {d.id: d for d in dates}
     for item in dates:
         attrs = item.attributes
-        assert attrs["amendment_status"] == "reported", item.id
         original = _date(attrs["original"]) if attrs.get("original") else None
         amended = _date(attrs["amended"]) if attrs.get("amended") else None
+        # Reported only where the Omnibus moves (or adds) the date.
+        moved = amended is not None and amended != original
+        assert attrs["amendment_status"] == ("reported" if moved else "unchanged"), item.id
         assert original or amended, item.id
         if original and amended:
             assert amended >= original, item.id
@@ -243,3 +245,41 @@ def test_reported_facts_are_marked(act):
     ]
     assert "Art.5(1)(omnibus-ncii)" in reported
     assert "Art.10(5)" in reported
+
+
+def test_only_dates_the_omnibus_moves_are_reported(act):
+    reported = {d.id for d in act.of_kind("date") if d.attributes["amendment_status"] == "reported"}
+    assert reported == {
+        "Date.2026-08-02.AnnexIII",
+        "Date.2026-08-02.Art50(2)",
+        "Date.2026-12-02",
+        "Date.2027-08-02.AnnexI",
+    }
+
+
+def test_post_market_and_incidents_follow_the_high_risk_dates(act):
+    general = act.get("Date.2026-08-02").attributes
+    assert "Ch. IX" not in general["applies"]
+    assert general["follows_high_risk_dates"] == ["Art.72", "Art.73"]
+    assert "72-73" in act.get("Date.2026-08-02").summary
+    for article in general["follows_high_risk_dates"]:
+        attrs = act.get(article).attributes
+        assert attrs["applies_to"] == ["high-risk"]
+        assert attrs["applies_from"] == ["Date.2026-08-02.AnnexIII", "Date.2027-08-02.AnnexI"]
+
+
+def test_national_registration_representatives_and_transition(act):
+    national = act.get("Art.49(5)")
+    assert national.parent == "Art.49" and national.kind == "obligation"
+    assert national.attributes["roles"] == ["provider"]
+    assert national.attributes["covers"] == "AnnexIII.2"
+    assert act.get("AnnexIII.2").attributes["registration"] == "national (Art. 49(5))"
+    gpai_rep = act.get("Art.54")
+    assert gpai_rep.kind == "obligation"
+    assert set(gpai_rep.attributes["applies_to"]) == {"gpai", "gpai-systemic-risk"}
+    assert "outside the Union" in act.get("Art.22").attributes["condition"]
+    transition = act.get("Art.111(2)")
+    assert transition.parent == "Art.111"
+    assert transition.attributes["public_authority_deadline"] == "2030-08-02"
+    assert "status" not in transition.attributes  # the published text, not a report
+    assert act.get("Art.111(3)").attributes["deadline"] == "2027-08-02"

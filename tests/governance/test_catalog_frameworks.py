@@ -2,6 +2,7 @@
 shapes and counts, a consistent tree, edition-specific OWASP ids, and the refs checks use."""
 
 import datetime as dt
+import re
 from collections import Counter
 
 import pytest
@@ -176,3 +177,123 @@ def test_refs_of_catalogued_items_fit_the_check_ref_pattern() -> None:
         cat = load_catalogue(catalogue_id)
         for item in cat:
             assert REF.match(cat.ref(item)), cat.ref(item)
+
+
+# NIST's own statements (a US Government work, quoted here only to test against): every
+# category and a sample of subcategories. The catalogue must say what they ask in its own
+# words, so no run of four words may be shared with them.
+NIST_STATEMENTS = {
+    "GOVERN 1": (
+        "Policies, processes, procedures, and practices across the organization related to "
+        "the mapping, measuring, and managing of AI risks are in place, transparent, and "
+        "implemented effectively."
+    ),
+    "GOVERN 2": (
+        "Accountability structures are in place so that the appropriate teams and individuals"
+        " are empowered, responsible, and trained for mapping, measuring, and managing AI "
+        "risks."
+    ),
+    "GOVERN 3": (
+        "Workforce diversity, equity, inclusion, and accessibility processes are prioritized "
+        "in the mapping, measuring, and managing of AI risks throughout the lifecycle."
+    ),
+    "GOVERN 4": (
+        "Organizational teams are committed to a culture that considers and communicates AI risk."
+    ),
+    "GOVERN 5": "Processes are in place for robust engagement with relevant AI actors.",
+    "GOVERN 6": (
+        "Policies and procedures are in place to address AI risks and benefits arising from "
+        "third-party software and data and other supply chain issues."
+    ),
+    "MAP 1": "Context is established and understood.",
+    "MAP 2": "Categorization of the AI system is performed.",
+    "MAP 3": (
+        "AI capabilities, targeted usage, goals, and expected benefits and costs compared "
+        "with appropriate benchmarks are understood."
+    ),
+    "MAP 4": (
+        "Risks and benefits are mapped for all components of the AI system including third-"
+        "party software and data."
+    ),
+    "MAP 5": (
+        "Impacts to individuals, groups, communities, organizations, and society are characterized."
+    ),
+    "MEASURE 1": "Appropriate methods and metrics are identified and applied.",
+    "MEASURE 2": "AI systems are evaluated for trustworthy characteristics.",
+    "MEASURE 3": "Mechanisms for tracking identified AI risks over time are in place.",
+    "MEASURE 4": "Feedback about efficacy of measurement is gathered and assessed.",
+    "MANAGE 1": (
+        "AI risks based on assessments and other analytical output from the MAP and MEASURE "
+        "functions are prioritized, responded to, and managed."
+    ),
+    "MANAGE 2": (
+        "Strategies to maximize AI benefits and minimize negative impacts are planned, "
+        "prepared, implemented, documented, and informed by input from relevant AI actors."
+    ),
+    "MANAGE 3": "AI risks and benefits from third-party entities are managed.",
+    "MANAGE 4": (
+        "Risk treatments, including response and recovery, and communication plans for the "
+        "identified and measured AI risks are documented and monitored regularly."
+    ),
+    "GOVERN 1.1": (
+        "Legal and regulatory requirements involving AI are understood, managed, and documented."
+    ),
+    "GOVERN 1.6": (
+        "Mechanisms are in place to inventory AI systems and are resourced according to "
+        "organizational risk priorities."
+    ),
+    "GOVERN 4.3": (
+        "Organizational practices are in place to enable AI testing, identification of "
+        "incidents, and information sharing."
+    ),
+    "MAP 1.5": "Organizational risk tolerances are determined and documented.",
+    "MAP 3.5": (
+        "Processes for human oversight are defined, assessed, and documented in accordance "
+        "with organizational policies from the GOVERN function."
+    ),
+    "MEASURE 2.1": (
+        "Test sets, metrics, and details about the tools used during TEVV are documented."
+    ),
+    "MEASURE 2.7": (
+        "AI system security and resilience – as identified in the MAP function – are "
+        "evaluated and documented."
+    ),
+    "MEASURE 2.11": (
+        "Fairness and bias – as identified in the MAP function – are evaluated and results "
+        "are documented."
+    ),
+    "MANAGE 1.2": (
+        "Treatment of documented AI risks is prioritized based on impact, likelihood, and "
+        "available resources or methods."
+    ),
+    "MANAGE 2.2": (
+        "Mechanisms are in place and applied to sustain the value of deployed AI systems."
+    ),
+    "MANAGE 3.2": (
+        "Pre-trained models which are used for development are monitored as part of AI system"
+        " regular monitoring and maintenance."
+    ),
+    "MANAGE 4.3": (
+        "Incidents and errors are communicated to relevant AI actors, including affected "
+        "communities. Processes for tracking, responding to, and recovering from incidents "
+        "and errors are followed and documented."
+    ),
+}
+
+
+def _runs(text: str, size: int = 4) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+@pytest.mark.parametrize("item_id", sorted(NIST_STATEMENTS))
+def test_nist_ai_rmf_summaries_are_aisecs_own_words(item_id: str) -> None:
+    item = load_catalogue("nist-ai-rmf").get(item_id)
+    assert item is not None and item.summary
+    shared = _runs(item.summary) & _runs(NIST_STATEMENTS[item_id])
+    assert not shared, f"{item_id} tracks NIST's sentence: {sorted(shared)}"
+
+
+def test_every_nist_ai_rmf_category_summary_is_checked() -> None:
+    categories = {c.id for c in load_catalogue("nist-ai-rmf").of_kind("category")}
+    assert categories <= set(NIST_STATEMENTS)

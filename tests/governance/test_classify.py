@@ -84,7 +84,7 @@ def test_image_generator_must_mark_output() -> None:
     older = run(**SYSTEM, generates_content=True, on_market_before_2026_08_02=True)
     marking = duty(older, "provider", "Art.50(2)")
     assert marking.applies_from == date(2026, 12, 2)
-    assert marking.status == "applies from 2026-12-02, 4 days from now"
+    assert marking.status == "applies from 2026-12-02, 4 days from now (reported)"
     assert "EU-AI-Act:Date.2026-08-02.Art50(2)" in cited(older)
 
 
@@ -187,7 +187,9 @@ def test_annex_i_safety_component_is_high_risk_from_the_annex_i_date(
     risk = duty(result, "provider", "Art.9")
     assert risk.applies_from == day
     assert risk.date_ref == "EU-AI-Act:Date.2027-08-02.AnnexI"
-    assert risk.amendment_status == "reported"
+    # Only the amended date is the reported one; the original text's date is unchanged.
+    assert risk.amendment_status == ("reported" if amended else "unchanged")
+    assert risk.status.endswith(" (reported)") == amended
     assert risk.date_source == ("amended" if amended else "original")
     # Registration and the impact assessment belong to the Annex III regime only.
     assert "EU-AI-Act:Art.49" not in result.refs("provider")
@@ -208,7 +210,7 @@ def test_cv_screening_dates_amended_and_original() -> None:
     assert amended.tiers == ("high-risk",)
     assert screening.applies_from == date(2027, 12, 2)
     assert not screening.in_force
-    assert screening.status == "applies from 2027-12-02, 457 days from now"
+    assert screening.status == "applies from 2027-12-02, 457 days from now (reported)"
     original = run(as_of=date(2026, 9, 1), amended=False, **given)
     screening = duty(original, "deployer", "Art.26")
     assert screening.in_force
@@ -219,7 +221,7 @@ def test_cv_screening_dates_amended_and_original() -> None:
 
 
 def test_public_deployer_of_recruitment_tool_owes_fria_and_registration() -> None:
-    result = run(**SYSTEM, annex_iii_use_cases=["AnnexIII.4(a)"], deployer_public=True)
+    result = run(**SYSTEM, annex_iii_use_cases=["AnnexIII.4(a)"], deployer_public_authority=True)
     assert {"EU-AI-Act:Art.27", "EU-AI-Act:Art.49"} <= set(result.refs("deployer"))
 
 
@@ -246,7 +248,8 @@ def test_system_on_own_gpai_model_has_both_regimes() -> None:
 
 def test_omnibus_prohibition_dates() -> None:
     result = run(**SYSTEM, practices=["Art.5(1)(omnibus-ncii)"])
-    assert result.prohibited[0].status == "applies from 2026-12-02, 4 days from now"
+    upcoming = result.upcoming_prohibitions[0]
+    assert upcoming.status == "applies from 2026-12-02, 4 days from now (reported)"
     original = run(amended=False, **SYSTEM, practices=["Art.5(1)(omnibus-ncii)"])
-    assert original.prohibited[0].applies_from is None
-    assert "original Regulation" in original.prohibited[0].status
+    assert original.upcoming_prohibitions[0].applies_from is None
+    assert "original Regulation" in original.upcoming_prohibitions[0].status

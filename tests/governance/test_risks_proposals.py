@@ -242,3 +242,24 @@ def test_merging_new_proposals_keeps_people_decisions(source: str) -> None:
     again = merge(register, propose())
     assert [r.id for r in again] == [r.id for r in register]
     assert (again[0].owner, again[0].status, again[0].impact) == ("risk-office", "open", 2)
+
+
+def test_an_upcoming_ban_is_proposed_as_a_critical_risk_now() -> None:
+    from datetime import date
+
+    from aisec.governance.classify import classify, next_questions
+    from aisec.governance.risks import propose_from_classification
+
+    answers: dict[str, object] = {"subject": "ai-system", "practices": ["Art.5(1)(omnibus-ncii)"]}
+    while pending := next_questions(answers):
+        for q in pending:
+            if q.id not in answers:
+                answers[q.id] = (
+                    q.choices[0].value
+                    if q.kind == "one-of"
+                    else {"yes-no": False, "many-of": [], "number": 0}[q.kind]
+                )
+    result = classify(answers, roles=["provider"], as_of=date(2026, 11, 28))
+    assert result.upcoming_prohibitions and not result.prohibited
+    (risk,) = [r for r in propose_from_classification("s", result) if r.treatment == "avoid"]
+    assert risk.level == "critical"

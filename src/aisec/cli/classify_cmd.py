@@ -135,6 +135,8 @@ def _summary(result: Classification) -> str:
     lines = [f"tiers: {', '.join(result.tiers) or 'none'}"]
     for duty in result.prohibited:
         lines.append(f"PROHIBITED: {duty.ref} {duty.title} ({duty.status})")
+    for duty in result.upcoming_prohibitions:
+        lines.append(f"PROHIBITED FROM A LATER DATE: {duty.ref} {duty.title} ({duty.status})")
     for role_name, duties in result.obligations.items():
         lines.append(f"{role_name}: {len(duties)} obligations")
         lines.extend(f"  {d.ref}  {d.title}  [{d.status}]" for d in duties)

@@ -34,36 +34,53 @@ def pick(item_id: str, relevant: Collection[str], use_amended: bool) -> str | No
     return min(specific, key=lambda d: resolve(d, use_amended)[0] or date.max)
 
 
-def resolve(date_id: str, use_amended: bool) -> tuple[date | None, str, str]:
-    """(date, which text it came from, amendment status) for a catalogue date item."""
+def resolve(date_id: str, use_amended: bool) -> tuple[date | None, str]:
+    """(date, which text it came from) for a catalogue date item."""
     attributes = _item(date_id).attributes
-    status = str(attributes.get("amendment_status", "none"))
     amended = attributes.get("amended")
     if use_amended and amended:
-        return _day(amended), "amended", status
+        return _day(amended), "amended"
     original = attributes.get("original")
-    return (_day(original) if original else None), "original", status
+    return (_day(original) if original else None), "original"
+
+
+def amendment_status(item_id: str, date_id: str, use_amended: bool) -> str:
+    """``reported`` when the duty's date comes from the reported amendment and differs from
+    the original, or the duty itself is reported; ``unchanged`` otherwise."""
+    if f.reported(item_id):
+        return "reported"
+    day, source = resolve(date_id, use_amended)
+    if source == "amended" and day != resolve(date_id, False)[0]:
+        return "reported"
+    return "unchanged"
 
 
 def status(day: date | None, as_of: date) -> tuple[bool, str]:
     if day is None:
-        return False, "not in the original Regulation (added by the reported amendment)"
+        return False, "not in the original Regulation; added by Regulation (EU) 2026/1744"
     if day <= as_of:
         return True, f"in force since {day.isoformat()}"
     days = (day - as_of).days
     return False, f"applies from {day.isoformat()}, {days} day{'s' if days != 1 else ''} from now"
 
 
-def duty(item_id: str, date_id: str, use_amended: bool, as_of: date) -> Duty:
-    day, source, amendment_status = resolve(date_id, use_amended)
+def duty(item_id: str, date_id: str, use_amended: bool, as_of: date, condition: str = "") -> Duty:
+    """The dated duty. ``condition`` (e.g. the Art. 111(2) proviso) leads the status text;
+    a reported date ends it with " (reported)", so every rendering shows it."""
+    day, source = resolve(date_id, use_amended)
     in_force, text = status(day, as_of)
+    amendment = amendment_status(item_id, date_id, use_amended)
+    if condition:
+        text = f"{condition}; {text}"
+    if amendment == "reported":
+        text += " (reported)"
     return Duty(
         ref=f.ref(item_id),
         title=f.title(item_id),
         date_ref=f.ref(date_id),
         applies_from=day,
         date_source=source,
-        amendment_status=amendment_status,
+        amendment_status=amendment,
         in_force=in_force,
         status=text,
     )

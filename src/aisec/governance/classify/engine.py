@@ -12,9 +12,16 @@ from datetime import date
 
 from aisec.core.errors import ConfigError
 from aisec.governance.classify import facts as f
-from aisec.governance.classify import obligations, rationale, validate
+from aisec.governance.classify import facts_duties as d
+from aisec.governance.classify import (
+    obligations,
+    rationale,
+    rationale_bans,
+    rationale_scope,
+    validate,
+)
 from aisec.governance.classify.questions import Question, by_id, walk
-from aisec.governance.classify.result import Classification, Derogation, Reason
+from aisec.governance.classify.result import Classification, Derogation, Duty, Reason
 
 _SYSTEM_DATES = ("Date.2025-02-02", "Date.2026-08-02")
 
@@ -45,7 +52,10 @@ def classify(
             "the questionnaire is not complete",
             hint=f"still to answer: {', '.join(open_)} (see next_questions)",
         )
-    system_tiers = _system_tiers(a)
+    bans = obligations.prohibitions(f.banned(a), use_amended_dates, day)
+    in_force = tuple(duty for duty in bans if duty.in_force)
+    upcoming = tuple(duty for duty in bans if not duty.in_force)
+    system_tiers = _system_tiers(a, bool(in_force))
     gpai_tier = ("gpai-systemic-risk" if f.systemic(a) else "gpai") if f.is_model(a) else None
     derogation = _derogation(a)
     case = obligations.Case(
@@ -53,9 +63,13 @@ def classify(
         relevant_dates=frozenset(_relevant_dates(a)),
         transparency=tuple(f.transparency(a)),
         open_source_relief=f.is_model(a) and not f.systemic(a) and f.yes(a, "gpai_open_source"),
-        fria=f.fria(a),
-        public_deployer=f.yes(a, "deployer_public"),
+        fria=d.fria(a),
+        public_authority=d.public_authority(a),
         derogation=derogation is not None and derogation.applies,
+        eu_registration=d.eu_registration(a),
+        national_registration=d.national_registration(a),
+        outside_eu=d.outside_eu(a),
+        legacy_condition=rationale_scope.legacy_condition(a),
     )
     return Classification(
         as_of=day,
@@ -63,23 +77,29 @@ def classify(
         answers=a,
         system_tiers=system_tiers,
         gpai_tier=gpai_tier,
-        prohibited=obligations.prohibitions(f.banned(a), use_amended_dates, day),
+        prohibited=in_force,
+        upcoming_prohibitions=upcoming,
         annex_i=f.annex_i(a),
         annex_iii=tuple(f.ref(u) for u in f.annex_iii(a)),
         derogation=derogation,
         obligations=obligations.for_roles(case, role_ids, use_amended_dates, day),
-        rationale=tuple(_reasons(a, system_tiers, use_amended_dates)),
+        rationale=tuple(_reasons(a, system_tiers, upcoming, use_amended_dates)),
         unused_answers=tuple(qid for qid in given if states[qid] == "skipped"),
     )
 
 
-def _system_tiers(a: f.Answers) -> tuple[str, ...]:
+def _system_tiers(a: f.Answers, banned_now: bool) -> tuple[str, ...]:
+    """Only a ban in force on the day makes a system prohibited. A ban still to come leaves
+    the other tiers to assess, unless the questionnaire stopped on it (a ban of the original
+    Regulation judged before 2 February 2025): then there is nothing else to go on."""
     if not f.is_system(a):
         return ()
-    if f.banned(a):
+    if banned_now:
         return ("prohibited",)
+    if f.settled_bans(a):
+        return ()
     tiers = []
-    if f.annex_i(a) or f.high_risk_annex_iii(a):
+    if f.high_risk(a):
         tiers.append("high-risk")
     if f.transparency(a):
         tiers.append("transparency")
@@ -117,12 +137,14 @@ def _relevant_dates(a: f.Answers) -> list[str]:
     return found
 
 
-def _reasons(a: f.Answers, system_tiers: tuple[str, ...], use_amended: bool) -> list[Reason]:
-    reasons = rationale.prohibitions(a)
-    if "prohibited" not in system_tiers:
-        reasons += rationale.high_risk(a) + rationale.transparency(a)
+def _reasons(
+    a: f.Answers, system_tiers: tuple[str, ...], upcoming: tuple[Duty, ...], use_amended: bool
+) -> list[Reason]:
+    reasons = rationale_bans.prohibitions(a, system_tiers, upcoming)
+    if system_tiers and "prohibited" not in system_tiers:
+        reasons += rationale.high_risk(a) + rationale_scope.duties(a) + rationale.transparency(a)
     if system_tiers == ("minimal",):
-        reasons.append(rationale.minimal())
-    reasons += rationale.gpai(a)
-    reasons.append(rationale.dates_used(use_amended))
+        reasons.append(rationale_scope.minimal(a, bool(upcoming)))
+    reasons += rationale_scope.gpai(a)
+    reasons.append(rationale_scope.dates_used(use_amended))
     return reasons

@@ -20,6 +20,8 @@ RBI_PRACTICE = "Art.5(1)(h)"
 RBI_USE_CASE = "AnnexIII.1(a)"
 EMOTION_USE_CASE = "AnnexIII.1(c)"
 CATEGORISATION_USE_CASE = "AnnexIII.1(b)"
+# Critical infrastructure: registered nationally (Art. 49(5)), no impact assessment (Art. 27).
+POINT_2 = "AnnexIII.2("
 NO_RBI_EXCEPTION = "none"
 
 
@@ -86,9 +88,22 @@ def banned(answers: Answers) -> list[str]:
     return [item.id for item in catalogue().of_kind("prohibited-practice") if item.id in found]
 
 
+def reported(item_id: str) -> bool:
+    item = catalogue().get(item_id)
+    return item is not None and item.attributes.get("status") == "reported"
+
+
+def settled_bans(answers: Answers) -> list[str]:
+    """Matched practices of the Regulation as published, which apply from 2 February 2025.
+    Only these stop the questionnaire; a ban added by the reported amendment applies
+    later (or not at all under the original text), so the other tiers are still asked."""
+    return [p for p in banned(answers) if not reported(p)]
+
+
 def open_system(answers: Answers) -> bool:
-    """A system that is not banned: only such a system has tiers worth assessing further."""
-    return is_system(answers) and not banned(answers)
+    """A system that no settled ban rules out: only such a system has tiers worth
+    assessing further."""
+    return is_system(answers) and not settled_bans(answers)
 
 
 def annex_i(answers: Answers) -> bool:
@@ -120,15 +135,8 @@ def high_risk_annex_iii(answers: Answers) -> bool:
     return bool(annex_iii(answers)) and (annex_i(answers) or not derogation_applies(answers))
 
 
-def fria_use_cases(answers: Answers) -> list[str]:
-    """Use cases whose deployers owe an impact assessment whoever they are (Art. 27(1):
-    credit scoring and life and health insurance, marked ``fria_required``)."""
-    found = []
-    for use_case in annex_iii(answers):
-        item = catalogue().get(use_case)
-        if item is not None and item.attributes.get("fria_required"):
-            found.append(use_case)
-    return found
+def high_risk(answers: Answers) -> bool:
+    return annex_i(answers) or high_risk_annex_iii(answers)
 
 
 def compute_threshold() -> float:
@@ -154,19 +162,12 @@ def transparency(answers: Answers) -> list[str]:
         found.append("Art.50(1)")
     if yes(answers, "generates_content"):
         found.append("Art.50(2)")
-    if yes(answers, "emotion_recognition") or CATEGORISATION_USE_CASE in annex_iii(answers):
+    if (
+        yes(answers, "emotion_recognition")
+        or yes(answers, "biometric_categorisation")
+        or CATEGORISATION_USE_CASE in annex_iii(answers)
+    ):
         found.append("Art.50(3)")
     if yes(answers, "deep_fakes"):
         found.append("Art.50(4)")
     return found
-
-
-def fria(answers: Answers) -> bool:
-    """Whether deployers owe a fundamental-rights impact assessment (Art. 27(1))."""
-    if not high_risk_annex_iii(answers):
-        return False
-    if fria_use_cases(answers):
-        return True
-    # Public deployers owe one for every Annex III use except critical infrastructure.
-    outside_point_2 = [u for u in annex_iii(answers) if not u.startswith("AnnexIII.2")]
-    return yes(answers, "deployer_public") and bool(outside_point_2)

@@ -1,5 +1,6 @@
 """The questions after the prohibitions: Annex I, Annex III and the Art. 6(3) derogation,
-transparency (Art. 50), and general-purpose models (Arts. 51-55)."""
+transparency (Art. 50, biometric categorisation included), and general-purpose models
+(Arts. 51-55). Who owes what once the tier is known is asked in :mod:`q_duties`."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from aisec.governance.classify.q_prohibition import IDS as _PROHIBITION
 from aisec.governance.classify.questions import Question, items, q, refs
 
 _ANNEX_I = ("annex_i_product", "annex_i_third_party")
-_ANNEX_III = (*_PROHIBITION, *_ANNEX_I, "annex_iii_use_cases", "derogation", "profiling")
+# The questions that must be settled before anyone can say whether the system is high-risk.
+ANNEX_III = (*_PROHIBITION, *_ANNEX_I, "annex_iii_use_cases", "derogation", "profiling")
 # Biometric use cases come from the biometric questions, so the list leaves them out and
 # cannot contradict them (nor slip past the Art. 5 checks on them).
 _DERIVED = {f.RBI_USE_CASE, f.EMOTION_USE_CASE}
 
-_OPEN = "an AI system is assessed and no prohibited practice matched"
+_OPEN = "an AI system is assessed and no prohibition of the published Regulation matched"
 _MODEL = "a general-purpose AI model is assessed"
 
 
@@ -82,21 +84,22 @@ def questions() -> tuple[Question, ...]:
             ("derogation",),
         ),
         q(
-            "deployer_public",
-            "Is the deployer a public body, or a private entity providing public services?",
-            "yes-no",
-            "Decides the impact assessment and registration of use.",
-            refs("Art.27", "Art.49(3)"),
-            "the system is high-risk under Annex III",
-            f.high_risk_annex_iii,
-            _ANNEX_III,
-        ),
-        q(
             "interacts_with_people",
             "Does the system interact directly with people (e.g. a chatbot or voice assistant)?",
             "yes-no",
             "",
             refs("Art.50(1)"),
+            _OPEN,
+            f.open_system,
+            _PROHIBITION,
+        ),
+        q(
+            "biometric_categorisation",
+            "Does the system sort people into categories from their biometric data?",
+            "yes-no",
+            "Any categorisation counts here, not only by sensitive attributes: "
+            "deployers must tell the people exposed to it.",
+            refs("Art.50(3)"),
             _OPEN,
             f.open_system,
             _PROHIBITION,

@@ -1,5 +1,6 @@
-"""The questions on prohibited practices (Art. 5), asked first: a banned system needs
-no further classification."""
+"""The questions on prohibited practices (Art. 5), asked first: a system caught by a ban of
+the Regulation as published needs no further classification. The ban the Omnibus reportedly
+adds applies later, so it does not end the questionnaire (see ``facts.settled_bans``)."""
 
 from __future__ import annotations
 

@@ -72,9 +72,9 @@ q = Question
 @cache
 def questionnaire() -> tuple[Question, ...]:
     # The tables import this module for the model, so they are imported here, late.
-    from aisec.governance.classify import q_classification, q_prohibition
+    from aisec.governance.classify import q_classification, q_duties, q_prohibition
 
-    return (*q_prohibition.questions(), *q_classification.questions())
+    return (*q_prohibition.questions(), *q_classification.questions(), *q_duties.questions())
 
 
 @cache

@@ -24,7 +24,9 @@ class Duty:
     """An obligation (or a prohibition) and when it bites.
 
     ``applies_from`` is None only for a date the chosen text does not have (the Omnibus
-    prohibition read against the original Regulation)."""
+    prohibition read against the original Regulation). ``amendment_status`` is "reported"
+    when the date comes from the reported amendment (and moved) or the duty itself is
+    reported, else "unchanged"; ``status`` then ends with " (reported)"."""
 
     ref: str
     title: str
@@ -76,6 +78,7 @@ class Classification:
     system_tiers: tuple[str, ...]
     # The separate regime of Chapter V: "gpai", "gpai-systemic-risk" or None.
     gpai_tier: str | None
+    # Bans in force on the as-of day; a ban still to come is in ``upcoming_prohibitions``.
     prohibited: tuple[Duty, ...]
     annex_i: bool
     annex_iii: tuple[str, ...]
@@ -83,6 +86,9 @@ class Classification:
     obligations: dict[str, tuple[Duty, ...]]
     rationale: tuple[Reason, ...]
     unused_answers: tuple[str, ...] = field(default=())
+    # Matched practices not banned yet on the as-of day (the reported Omnibus ban before
+    # 2 December 2026, or under the original text): they do not make the tier prohibited.
+    upcoming_prohibitions: tuple[Duty, ...] = field(default=())
 
     @property
     def tiers(self) -> tuple[str, ...]:
@@ -104,6 +110,7 @@ class Classification:
             "system_tiers": list(self.system_tiers),
             "gpai_tier": self.gpai_tier,
             "prohibited": [d.to_dict() for d in self.prohibited],
+            "upcoming_prohibitions": [d.to_dict() for d in self.upcoming_prohibitions],
             "annex_i": self.annex_i,
             "annex_iii": list(self.annex_iii),
             "derogation": self.derogation.to_dict() if self.derogation else None,

@@ -1,8 +1,8 @@
 """Risks proposed from an EU AI Act classification.
 
-* A prohibited practice: a critical risk (likelihood 5, impact 5), treatment ``avoid``:
-  the answers describe the practice itself, and it may not be placed on the market or
-  used at all.
+* A prohibited practice, in force or upcoming: a critical risk (likelihood 5, impact 5),
+  treatment ``avoid``: the answers describe the practice itself, and it may not be placed
+  on the market or used at all.
 * A high-risk system: a risk for each of the Art. 9-15 duties not yet evidenced
   (``evidenced`` lists the refs a caller has evidence for, e.g. from assurance runs).
   Duties with an attack behind them get ATLAS threats (Art. 10 data governance: training
@@ -63,7 +63,10 @@ def propose_from_classification(
     system: str, classification: Classification, *, evidenced: Iterable[str] = ()
 ) -> list[Risk]:
     done = set(evidenced)
-    risks = [_prohibited(system, duty.ref, duty.title) for duty in classification.prohibited]
+    # A ban that applies only later (the reported Omnibus prohibition) is as much a risk:
+    # the system would have to stop, so it is treated now, not on the day it bites.
+    banned = (*classification.prohibited, *classification.upcoming_prohibitions)
+    risks = [_prohibited(system, duty.ref, duty.title) for duty in banned]
     duties = [ref for ref in _duty_refs(classification) if ref not in done]
     if classification.high_risk:
         risks += _high_risk(
