@@ -98,7 +98,7 @@ def test_reported_dates_and_upcoming_bans_show_in_the_output(workdir, capsys):
     assert main(argv) == 0
     out = capsys.readouterr().out
     # A ban from 2 December 2026 does not yet make the system prohibited.
-    assert "tiers: high-risk" in out and "PROHIBITED" not in out
+    assert "tiers: high-risk" in out and "PROHIBITED:" not in out
     assert "upcoming prohibition" in out and "PROHIBITED FROM A LATER DATE" in out
     assert "EU-AI-Act:Art.9  Risk management system  [applies from 2027-12-02" in out
     assert "days from now (reported)]" in out
