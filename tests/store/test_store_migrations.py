@@ -34,6 +34,13 @@ TABLES = {
     "assessments",  # 0005 (tests/store/test_store_assessments.py)
     "audit_entries",  # 0006 (tests/store/test_store_audit.py, tests/governance/test_audit.py)
     "audit_checkpoints",  # 0006
+    # 0007 (tests/store/test_store_governance.py)
+    "run_systems",
+    "risks",
+    "approvals",
+    "evidence",
+    "incidents",
+    "rights_requests",
 }
 
 

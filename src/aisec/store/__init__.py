@@ -22,8 +22,12 @@ __all__ = [
     "ModelAsset",
     "Place",
     "Store",
+    "StoredApproval",
     "StoredAssessment",
+    "StoredEvidence",
     "StoredFinding",
+    "StoredIncident",
+    "StoredRightsRequest",
     "StoredRun",
     "SystemAsset",
     "TriageEntry",
@@ -40,6 +44,10 @@ _LAZY = {
     ),
     **dict.fromkeys(("SystemAsset", "VendorAsset"), "aisec.store.records"),
     **dict.fromkeys(
+        ("StoredApproval", "StoredEvidence", "StoredIncident", "StoredRightsRequest"),
+        "aisec.store.governance_records",
+    ),
+    **dict.fromkeys(
         (
             "FindingFilter",
             "StoredAssessment",
@@ -53,6 +61,12 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from aisec.store.governance_records import (
+        StoredApproval,
+        StoredEvidence,
+        StoredIncident,
+        StoredRightsRequest,
+    )
     from aisec.store.records import (
         Asset,
         DatasetAsset,

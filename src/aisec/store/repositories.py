@@ -14,6 +14,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from aisec.store.governance_repositories import (
+    ApprovalRepository,
+    EvidenceRepository,
+    IncidentRepository,
+    RequestRepository,
+    RiskRepository,
+)
 from aisec.store.records import Asset, SystemAsset
 
 if TYPE_CHECKING:
@@ -22,10 +29,15 @@ if TYPE_CHECKING:
     from aisec.core.run import Measurement, Run
     from aisec.governance.audit.keys import SigningKey
     from aisec.governance.audit.records import Checkpoint, Entry
+    from aisec.store.sql_approvals import SqlApprovalRepository
     from aisec.store.sql_assessments import SqlAssessmentRepository
     from aisec.store.sql_audit import SqlAuditRepository
+    from aisec.store.sql_evidence import SqlEvidenceRepository
     from aisec.store.sql_findings import SqlFindingRepository
+    from aisec.store.sql_incidents import SqlIncidentRepository
     from aisec.store.sql_inventory import SqlInventoryRepository
+    from aisec.store.sql_requests import SqlRequestRepository
+    from aisec.store.sql_risks import SqlRiskRepository
     from aisec.store.sql_runs import SqlRunRepository
     from aisec.store.tracking import (
         FindingFilter,
@@ -37,15 +49,25 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "ApprovalRepository",
     "AssessmentRepository",
     "AuditRepository",
+    "EvidenceRepository",
     "FindingRepository",
+    "IncidentRepository",
     "InventoryRepository",
+    "RequestRepository",
+    "RiskRepository",
     "RunRepository",
+    "SqlApprovalRepository",
     "SqlAssessmentRepository",
     "SqlAuditRepository",
+    "SqlEvidenceRepository",
     "SqlFindingRepository",
+    "SqlIncidentRepository",
     "SqlInventoryRepository",
+    "SqlRequestRepository",
+    "SqlRiskRepository",
     "SqlRunRepository",
 ]
 
@@ -115,6 +137,17 @@ class RunRepository(Protocol):
         self, *, kind: str | None = None, limit: int | None = None
     ) -> builtins.list[StoredRun]:
         """Newest first."""
+        ...
+
+    def link_system(self, run_id: str, system: str | SystemAsset, *, actor: str = "aisec") -> bool:
+        """Record that a stored run concerns a system (revision 0007), with a ``run.linked``
+        audit entry; True if the link is new. RecordNotFound for a run or system not stored."""
+        ...
+
+    def for_system(
+        self, system: str | SystemAsset, kind: str | None = None
+    ) -> builtins.list[StoredRun]:
+        """The runs linked to ``system`` (of ``kind``), newest first."""
         ...
 
 
@@ -240,6 +273,11 @@ _IMPLEMENTATIONS = {
     "SqlFindingRepository": "aisec.store.sql_findings",
     "SqlAssessmentRepository": "aisec.store.sql_assessments",
     "SqlAuditRepository": "aisec.store.sql_audit",
+    "SqlRiskRepository": "aisec.store.sql_risks",
+    "SqlApprovalRepository": "aisec.store.sql_approvals",
+    "SqlEvidenceRepository": "aisec.store.sql_evidence",
+    "SqlIncidentRepository": "aisec.store.sql_incidents",
+    "SqlRequestRepository": "aisec.store.sql_requests",
 }
 
 

@@ -21,9 +21,12 @@ from aisec.core.errors import InvalidRecord
 from aisec.core.finding import Finding, fingerprint_path
 from aisec.core.run import Measurement, Run
 from aisec.store import run_rows as rows
+from aisec.store import sql_run_systems as run_systems
 from aisec.store.models import FindingRecord, RunFinding, RunMeasurement, ScanRun, Triage
 from aisec.store.models.base import new_id
+from aisec.store.records import SystemAsset
 from aisec.store.session import Sessions, clean, clean_data
+from aisec.store.sql_audit import SqlAuditRepository
 from aisec.store.sql_findings import latest_triage
 from aisec.store.tracking import StoredRun, TriageState
 
@@ -32,8 +35,9 @@ REOPENED_BY = "aisec"
 
 
 class SqlRunRepository:
-    def __init__(self, sessions: Sessions) -> None:
+    def __init__(self, sessions: Sessions, *, audit: SqlAuditRepository | None = None) -> None:
         self._sessions = sessions
+        self._audit = audit if audit is not None else SqlAuditRepository(sessions)
 
     def record(self, run: Run, *, exit_code: int | None = None) -> StoredRun:
         run_id = rows.run_id(run.id)
@@ -82,6 +86,15 @@ class SqlRunRepository:
             query = query.limit(limit)
         with self._sessions.read() as session:
             return [rows.stored_run(session, row) for row in session.scalars(query)]
+
+    def link_system(self, run_id: str, system: str | SystemAsset, *, actor: str = "aisec") -> bool:
+        """Record that the stored run concerns ``system`` (revision 0007); True if new."""
+        return run_systems.link_system(self._sessions, self._audit, run_id, system, actor)
+
+    def for_system(
+        self, system: str | SystemAsset, kind: str | None = None
+    ) -> builtins.list[StoredRun]:
+        return run_systems.for_system(self._sessions, system, kind)
 
 
 def fingerprint_of(finding: Finding) -> str:

@@ -11,11 +11,16 @@ from typing import TYPE_CHECKING
 from aisec.store import migrate
 from aisec.store.engine import create_store_engine
 from aisec.store.session import Sessions
+from aisec.store.sql_approvals import SqlApprovalRepository
 from aisec.store.sql_assessments import SqlAssessmentRepository
 from aisec.store.sql_audit import SqlAuditRepository
 from aisec.store.sql_components import SqlComponentRepository
+from aisec.store.sql_evidence import SqlEvidenceRepository
 from aisec.store.sql_findings import SqlFindingRepository
+from aisec.store.sql_incidents import SqlIncidentRepository
 from aisec.store.sql_inventory import SqlInventoryRepository
+from aisec.store.sql_requests import SqlRequestRepository
+from aisec.store.sql_risks import SqlRiskRepository
 from aisec.store.sql_runs import SqlRunRepository
 from aisec.store.url import describe
 
@@ -25,10 +30,15 @@ if TYPE_CHECKING:
     from aisec.core.settings import Settings
     from aisec.store.component_records import ComponentRepository
     from aisec.store.repositories import (
+        ApprovalRepository,
         AssessmentRepository,
         AuditRepository,
+        EvidenceRepository,
         FindingRepository,
+        IncidentRepository,
         InventoryRepository,
+        RequestRepository,
+        RiskRepository,
         RunRepository,
     )
 
@@ -39,14 +49,21 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         sessions = Sessions(engine)
-        self.inventory: InventoryRepository = SqlInventoryRepository(sessions)
-        self.runs: RunRepository = SqlRunRepository(sessions)
-        self.findings: FindingRepository = SqlFindingRepository(sessions)
-        self.components: ComponentRepository = SqlComponentRepository(sessions)
-        # The audit log first: governance repositories append to it in their own writes.
+        # The audit log first: governance repositories (and run links) append to it in
+        # their own writes, and one instance carries the signer AuditLog sets.
         audit = SqlAuditRepository(sessions)
         self.audit: AuditRepository = audit
+        self.inventory: InventoryRepository = SqlInventoryRepository(sessions)
+        self.runs: RunRepository = SqlRunRepository(sessions, audit=audit)
+        self.findings: FindingRepository = SqlFindingRepository(sessions)
+        self.components: ComponentRepository = SqlComponentRepository(sessions)
         self.assessments: AssessmentRepository = SqlAssessmentRepository(sessions, audit=audit)
+        # Revision 0007: the governance registers.
+        self.risks: RiskRepository = SqlRiskRepository(sessions, audit=audit)
+        self.approvals: ApprovalRepository = SqlApprovalRepository(sessions, audit=audit)
+        self.evidence: EvidenceRepository = SqlEvidenceRepository(sessions, audit=audit)
+        self.incidents: IncidentRepository = SqlIncidentRepository(sessions, audit=audit)
+        self.requests: RequestRepository = SqlRequestRepository(sessions, audit=audit)
         self._sessions = sessions
 
     @contextmanager

@@ -27,3 +27,21 @@ class TriageState(StrEnum):
     ACCEPTED_RISK = "accepted-risk"
     FALSE_POSITIVE = "false-positive"
     FIXED = "fixed"
+
+
+# Governance records of revision 0007.
+APPROVAL_DECISIONS = ("approved", "rejected")
+EVIDENCE_KINDS = ("document", "run", "finding", "assessment")
+INCIDENT_STATUSES = ("open", "initial-report-sent", "complete-report-sent", "closed")
+# Art. 73(5) allows an initial, incomplete report before the complete one, or the complete
+# one straight away; an incident is closed once the complete report is sent, never reopened.
+INCIDENT_TRANSITIONS = {
+    "open": ("initial-report-sent", "complete-report-sent"),
+    "initial-report-sent": ("complete-report-sent",),
+    "complete-report-sent": ("closed",),
+    "closed": (),
+}
+# "explanation" is the EU AI Act Art. 86 right to explanation; the others are GDPR rights.
+REQUEST_KINDS = ("access", "erasure", "objection", "explanation", "other")
+REQUEST_STATUSES = ("open", "answered", "refused")
+REQUEST_TRANSITIONS = {"open": ("answered", "refused"), "answered": (), "refused": ()}

@@ -6,6 +6,8 @@ from aisec.store.models.assessments import Assessment
 from aisec.store.models.audit import AuditCheckpoint, AuditEntry
 from aisec.store.models.base import Base, UTCDateTime
 from aisec.store.models.components import Component, system_components
+from aisec.store.models.governance import Approval, Evidence, RiskRecord, run_systems
+from aisec.store.models.incidents import Incident, RightsRequest
 from aisec.store.models.inventory import (
     AISystem,
     Dataset,
@@ -29,6 +31,7 @@ from aisec.store.models.runs import (
 __all__ = [
     "TRIAGE_STATES",
     "AISystem",
+    "Approval",
     "Assessment",
     "AuditCheckpoint",
     "AuditEntry",
@@ -36,8 +39,12 @@ __all__ = [
     "Component",
     "Dataset",
     "Endpoint",
+    "Evidence",
     "FindingRecord",
+    "Incident",
     "Model",
+    "RightsRequest",
+    "RiskRecord",
     "RunFinding",
     "RunMeasurement",
     "ScanRun",
@@ -45,6 +52,7 @@ __all__ = [
     "UTCDateTime",
     "Vendor",
     "model_datasets",
+    "run_systems",
     "system_components",
     "system_datasets",
     "system_endpoints",
