@@ -218,3 +218,9 @@ def test_merge_does_not_drop_inherent_risk_below_an_assessed_residual() -> None:
     assert (merged.likelihood, merged.impact) == (3, 4)
     (raised,) = merge([existing], [make(likelihood=4, impact=4)])
     assert (raised.likelihood, raised.residual_likelihood) == (4, 3)
+
+
+def test_risk_ids_survive_names_with_lone_surrogates() -> None:
+    from aisec.governance.risks.model import risk_id
+
+    assert risk_id("sys\ud800", None, "findings").startswith("R-")

@@ -31,7 +31,8 @@ DECISIONS = ("owner", "plan", "due", "justification", "residual_likelihood",
 
 def risk_id(system: str, threat: str | None, basis: str) -> str:
     raw = "\x1f".join((system, threat or "-", basis))
-    return "R-" + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:12]
+    # surrogatepass: a name read from a hostile file may hold a lone surrogate.
+    return "R-" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
