@@ -8,7 +8,9 @@ from typing import Annotated, Any
 import typer
 
 app = typer.Typer(
-    help="Governance: framework catalogues and their crosswalk.", no_args_is_help=True
+    help="Governance: catalogues, classification, risks, approvals, evidence, incidents,"
+    " requests and reports.",
+    no_args_is_help=True,
 )
 
 
@@ -115,4 +117,21 @@ def _register_classify() -> None:
     app.command("classify")(classify_command)
 
 
+def _register_records() -> None:
+    """The governance registers (risks, approvals, evidence, incidents, requests) and the
+    reports, each in a module of its own to keep this one about the catalogues."""
+    from aisec.cli import govern_incidents, govern_records, govern_report, govern_risks
+
+    app.add_typer(govern_risks.app, name="risks")
+    app.command("approve")(govern_records.approve)
+    app.command("approvals")(govern_records.approvals)
+    app.add_typer(govern_records.evidence_app, name="evidence")
+    app.add_typer(govern_incidents.incident_app, name="incident")
+    app.command("incidents")(govern_incidents.incidents)
+    app.add_typer(govern_incidents.request_app, name="request")
+    app.command("requests")(govern_incidents.requests)
+    app.command("report")(govern_report.report)
+
+
 _register_classify()
+_register_records()
