@@ -19,6 +19,7 @@ from aisec.cli import (
     demo_cmd,
     discover_cmd,
     findings_cmd,
+    gate_cmd,
     govern_cmd,
     inventory_cmd,
     scan_cmd,
@@ -46,6 +47,7 @@ app.add_typer(inventory_cmd.app, name="inventory")
 app.add_typer(findings_cmd.app, name="findings")
 app.add_typer(govern_cmd.app, name="govern")
 app.add_typer(audit_cmd.app, name="audit")
+app.command("gate")(gate_cmd.gate_command)
 
 
 @app.command("version")

@@ -12,6 +12,15 @@ from aisec.cli.options import Format, RecordDatabaseOption, RecordOption, Severi
 from aisec.core.errors import InputError
 from aisec.core.settings import load_settings
 
+SystemOption = Annotated[
+    str | None,
+    typer.Option(
+        "--system",
+        metavar="NAME",
+        help="Link the recorded run to this AI system of the inventory (implies --record).",
+    ),
+]
+
 
 def scan(
     paths: Annotated[list[Path], typer.Argument(help="Files, directories or archives to scan.")],
@@ -74,6 +83,7 @@ def scan(
     ] = None,
     record: RecordOption = None,
     database: RecordDatabaseOption = None,
+    system: SystemOption = None,
 ) -> int:
     """Scan model files statically for code execution, tampering and malformed structure.
 
@@ -95,7 +105,8 @@ def scan(
         "baseline": baseline,
         "require_signature": require_signature,
         "signature_key": signature_key,
-        "record_runs": record,
+        # --system asks for the run as evidence: it is recorded unless --no-record says not.
+        "record_runs": True if system and record is None else record,
     }
     settings = load_settings(overrides)
     if allow_global or deny_global:
@@ -137,17 +148,21 @@ def scan(
     else:
         sys.stdout.write(text)
     code: int = run.exit_code(settings.fail_on)
-    _record(run, settings, code, database)
+    _record(run, settings, code, database, system)
     return code
 
 
-def _record(run: Any, settings: Any, code: int, database: str | None) -> None:
+def _record(
+    run: Any, settings: Any, code: int, database: str | None, system: str | None = None
+) -> None:
     """After the report is out, so that a slow or broken store cannot withhold it."""
     from aisec.services.recording import record_run, should_record
 
     if not should_record(settings, database):
+        if system:
+            sys.stderr.write(f"aisec: warning: run not recorded, so not linked to {system!r}\n")
         return
-    recorded = record_run(run, settings, exit_code=code, url=database)
+    recorded = record_run(run, settings, exit_code=code, url=database, system=system)
     if recorded.warning:
         sys.stderr.write(f"aisec: warning: {recorded.warning}\n")
 

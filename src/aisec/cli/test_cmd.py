@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from aisec.cli.options import RecordDatabaseOption, RecordOption, SeverityName
+from aisec.cli.scan_cmd import SystemOption
 from aisec.core.errors import InputError, UsageError
 
 
@@ -59,6 +60,7 @@ def plan_command(
     ] = None,
     record: RecordOption = None,
     database: RecordDatabaseOption = None,
+    system: SystemOption = None,
 ) -> int:
     """Test a model as an attacker and an auditor would: evasion, extraction, membership
     inference, poisoning, fairness, explanations — with budgets and thresholds.
@@ -79,7 +81,8 @@ def plan_command(
             raise InputError(
                 f"cannot write {path}: no directory {path.parent}", hint="create it first"
             )
-    settings = load_settings({"record_runs": record})
+    # --system asks for the run as evidence: it is recorded unless --no-record says not.
+    settings = load_settings({"record_runs": True if system and record is None else record})
     plan = testing.load(plan_file)
     verdict = Severity.parse(fail_on.value) if fail_on else None
     report = _run_with_progress(plan, settings, trust, jobs, verdict)
@@ -99,7 +102,7 @@ def plan_command(
     code = testing.exit_code(report)
     from aisec.cli.scan_cmd import _record
 
-    _record(report.run, settings, code, database)
+    _record(report.run, settings, code, database, system)
     return code
 
 

@@ -9,6 +9,11 @@ SQLAlchemy, so a scan that does not record pays nothing for the store (docs/adr/
 A store that cannot be used is a warning, not an error: the report is already written and
 the exit code is the scan's, because a broken database must not turn a CI verdict into
 "configuration error" nor hide the findings.
+
+``system`` links the recorded run to an AI system of the inventory (``--system``), so that
+``aisec gate`` can judge the system on it. A system the inventory lacks is a warning and
+creates nothing: the run is still recorded (its evidence is not lost to a typo), and it
+can be linked later with ``store.runs.link_system``.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aisec.core.errors import AisecError
 from aisec.core.settings import Settings, hide_password
@@ -34,11 +39,13 @@ DEFAULT_DATABASE = Path(".aisec") / "aisec.db"
 
 @dataclass(frozen=True)
 class Recorded:
-    """What recording did: the stored run, or why there is none (``warning``)."""
+    """What recording did: the stored run, or why there is none (``warning``), and the
+    system it was linked to ("" when none was asked for or it could not be linked)."""
 
     run: StoredRun | None = None
     store: str = ""  # the database, without its password
     warning: str = ""
+    system: str = ""
 
 
 def store_configured(
@@ -86,14 +93,18 @@ def record_run(
     url: str | None = None,
     environ: Mapping[str, str] | None = None,
     cwd: Path | None = None,
+    system: str | None = None,
 ) -> Recorded:
-    """Store ``run`` with the exit code the command gives; never raises for the store."""
+    """Store ``run`` with the exit code the command gives, linked to ``system`` when one is
+    named; never raises for the store."""
     try:
         from aisec.store import open_store
 
         with open_store(url, settings=settings, environ=environ, cwd=cwd) as store:
             stored = store.runs.record(run, exit_code=exit_code)
-            return Recorded(run=stored, store=store.url)
+            if not system:
+                return Recorded(run=stored, store=store.url)
+            return _linked(store, stored, system)
     except AisecError as exc:
         hint = f" ({exc.hint})" if exc.hint else ""
         return Recorded(warning=f"run not recorded: [{exc.code}] {exc.message}{hint}")
@@ -104,3 +115,20 @@ def record_run(
             if candidate:  # the driver's message may quote the URL it was given
                 first = first.replace(candidate, hide_password(candidate))
         return Recorded(warning=f"run not recorded: {type(exc).__name__}: {first}")
+
+
+def _linked(store: Any, stored: StoredRun, system: str) -> Recorded:
+    """The run is already kept: a link that fails only warns, so that nothing is lost."""
+    from aisec.core.errors import RecordNotFound
+
+    try:
+        store.runs.link_system(stored.id, system)
+    except RecordNotFound:
+        return Recorded(
+            run=stored,
+            store=store.url,
+            warning=f"run {stored.id} recorded but not linked: no AI system named "
+            f"{system!r} in the inventory (add it with aisec inventory add system --name "
+            f"{system!r}, then link the run)",
+        )
+    return Recorded(run=stored, store=store.url, system=system)
