@@ -120,7 +120,13 @@ def _register_classify() -> None:
 def _register_records() -> None:
     """The governance registers (risks, approvals, evidence, incidents, requests) and the
     reports, each in a module of its own to keep this one about the catalogues."""
-    from aisec.cli import govern_incidents, govern_records, govern_report, govern_risks
+    from aisec.cli import (
+        govern_coverage,
+        govern_incidents,
+        govern_records,
+        govern_report,
+        govern_risks,
+    )
 
     app.add_typer(govern_risks.app, name="risks")
     app.command("approve")(govern_records.approve)
@@ -131,6 +137,7 @@ def _register_records() -> None:
     app.add_typer(govern_incidents.request_app, name="request")
     app.command("requests")(govern_incidents.requests)
     app.command("report")(govern_report.report)
+    app.command("coverage")(govern_coverage.coverage)
 
 
 _register_classify()

@@ -148,6 +148,7 @@ def _soa(g: _Gathered) -> ReportDocument:
 
 def _posture(g: _Gathered) -> ReportDocument:
     from aisec.governance.reports import PostureInput, posture_summary
+    from aisec.services.governance_coverage import posture_rows
 
     tiers = (g.classification or {}).get("tiers") or []
     counts = Counter(f.severity.label for f in open_findings(g.store, g.info.name))
@@ -159,7 +160,7 @@ def _posture(g: _Gathered) -> ReportDocument:
     return posture_summary(PostureInput(
         as_of=g.today.isoformat(), systems=[{"name": g.info.name, "tiers": list(tiers)}],
         findings_by_severity=dict(counts), risks=g.risks, evidence=evidence,
-        incidents=incidents,
+        incidents=incidents, coverage=posture_rows(g.store, g.info.name, g.today),
     ))  # fmt: skip
 
 
