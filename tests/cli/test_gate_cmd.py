@@ -157,3 +157,43 @@ def _safetensors() -> bytes:
     from safetensors.numpy import save
 
     return save({"weight": numpy.zeros((2, 3), dtype=numpy.float32)})
+
+
+FINDINGS_POLICY = """\
+schema: aisec.policy/1
+name: findings gate
+conditions:
+  - {id: critical, type: no_open_findings, at_or_above: critical}
+"""
+
+
+def test_neither_fixed_nor_a_scan_of_something_else_opens_the_gate(db, tmp_path, capsys):
+    """Review regression: ``--state fixed`` (no justification) on a finding the latest scan
+    still sees, or a later scan of an unrelated directory, made the gate pass."""
+    import pickle
+
+    from aisec.store.tracking import TriageState
+
+    class Evil:
+        def __reduce__(self):  # a pickle that runs os.system on load: critical
+            import os
+
+            return (os.system, ("true",))
+
+    (tmp_path / "evil.pkl").write_bytes(pickle.dumps(Evil()))
+    (tmp_path / "other").mkdir()  # something unrelated and clean
+    (tmp_path / "other" / "m.safetensors").write_bytes(_safetensors())
+    (tmp_path / "policy.yaml").write_text(FINDINGS_POLICY)
+    scan = ["scan", "--database", db, "--system", "credit-scoring"]
+    assert aisec([*scan[:1], "evil.pkl", *scan[1:]]) == 1  # the scan itself fails on it
+    capsys.readouterr()
+    assert aisec(gate(db)) == 1
+    with open_store(db) as store:
+        for f in store.findings.list():
+            store.findings.set_triage(f.fingerprint, TriageState.FIXED, actor="me")
+    assert aisec(gate(db)) == 1
+    assert aisec([*scan[:1], "other", *scan[1:]]) == 0
+    capsys.readouterr()
+    assert aisec(gate(db, "--format", "json")) == 1
+    (result,) = json.loads(capsys.readouterr().out)["conditions"]
+    assert "evil.pkl" in result["reason"] and "other" in result["reason"]

@@ -47,7 +47,7 @@ def bare_state(**changes):
 def good_state(**changes):
     days = timedelta
     state = bare_state(
-        last_scan=ScanRecord("run-scan-7", TODAY - days(2)),
+        scans=(ScanRecord("run-scan-7", TODAY - days(2), ("m.onnx",)),),
         findings=(FindingRecord("modelfile.keras.lambda", "medium", "ab" * 16, "Lambda layer"),),
         measurements=(
             MeasurementRecord(
@@ -200,7 +200,7 @@ def test_findings_fail_naming_them_and_stale_scans_fail():
     assert "finding:" + "cd" * 16 in r["no-critical-findings"].evidence
     assert r["no-unsafe-pickle"].status is ConditionStatus.FAILED
     stale = evaluate(
-        example_policy(), good_state(last_scan=ScanRecord("old", TODAY - timedelta(days=31)))
+        example_policy(), good_state(scans=(ScanRecord("old", TODAY - timedelta(days=31)),))
     )
     assert "31 days old, more than 30" in by_id(stale)["no-critical-findings"].reason
     weird = FindingRecord("x.y", "catastrophic", "ef" * 16)  # an unknown label counts as critical
@@ -322,3 +322,119 @@ def test_risk_levels_match_the_register():
     from aisec.governance.risks import LEVELS
 
     assert RISK_LEVELS == LEVELS
+
+
+# Regression tests for fail-open paths found in review.
+
+
+def test_an_incident_deadline_is_compared_to_the_instant_not_the_day():
+    from datetime import UTC, datetime
+
+    due = datetime(2026, 11, 28, 9, tzinfo=UTC)
+    incident = (IncidentRecord("INC-9", due, "open"),)
+    before = good_state(incidents=incident, now=datetime(2026, 11, 28, 8, 59, tzinfo=UTC))
+    after = good_state(incidents=incident, now=datetime(2026, 11, 28, 9, 1, tzinfo=UTC))
+    assert by_id(evaluate(example_policy(), before))["incidents"].status is ConditionStatus.PASSED
+    late = by_id(evaluate(example_policy(), after))["incidents"]
+    assert late.status is ConditionStatus.FAILED  # the day is not over, the deadline is
+    assert "INC-9 (due 2026-11-28 09:00 UTC, open)" in late.reason
+    # With a day alone (--today) the gate judges at the end of that day, UTC.
+    day_only = by_id(evaluate(example_policy(), good_state(incidents=incident)))["incidents"]
+    assert day_only.status is ConditionStatus.FAILED
+    assert "at 2026-11-28 23:59 UTC" in day_only.reason
+
+
+def test_an_incident_with_only_the_initial_report_sent_is_listed_not_failed():
+    owed = IncidentRecord("INC-3", None, "initial-report-sent", "complete report pending")
+    r = by_id(evaluate(example_policy(), good_state(incidents=(owed,))))["incidents"]
+    assert r.status is ConditionStatus.PASSED
+    assert "INC-3: complete report pending (initial-report-sent)" in r.reason
+    assert r.evidence == ("incident:INC-3",)
+    # Also when a hand-written snapshot gives only the status.
+    bare = IncidentRecord("INC-4", None, "initial-report-sent")
+    r = by_id(evaluate(example_policy(), good_state(incidents=(bare,))))["incidents"]
+    assert "INC-4: complete report pending" in r.reason
+
+
+def test_a_future_as_of_does_not_make_an_assessment_recent():
+    future = AssessmentRecord("A-9", "fria", "final", TODAY + timedelta(days=400))
+    r = by_id(evaluate(example_policy(), good_state(assessments=(future,))))["fria"]
+    assert r.status is ConditionStatus.FAILED
+    assert "as of 2028-01-02, after 2026-11-28" in r.reason
+
+
+def test_an_assessments_age_runs_from_when_it_was_recorded():
+    from datetime import UTC, datetime
+
+    recorded = datetime(2025, 6, 1, 12, tzinfo=UTC)  # 545 days before TODAY
+    old = AssessmentRecord("A-8", "fria", "final", TODAY - timedelta(days=1), recorded)
+    r = by_id(evaluate(example_policy(), good_state(assessments=(old,))))["fria"]
+    assert r.status is ConditionStatus.FAILED
+    assert "recorded on 2025-06-01, is 545 days old, more than 365" in r.reason
+    later = datetime(2026, 11, 29, tzinfo=UTC)  # recorded after the gate's instant
+    ahead = AssessmentRecord("A-7", "fria", "final", TODAY, later)
+    r = by_id(evaluate(example_policy(), good_state(assessments=(ahead,))))["fria"]
+    assert r.status is ConditionStatus.FAILED and "in the future" in r.reason
+    fresh = AssessmentRecord("A-6", "fria", "final", TODAY, datetime(2026, 11, 1, tzinfo=UTC))
+    r = by_id(evaluate(example_policy(), good_state(assessments=(fresh,))))["fria"]
+    assert r.status is ConditionStatus.PASSED
+
+
+def test_a_decision_dated_in_the_future_does_not_count_yet():
+    later = TODAY + timedelta(days=3)
+    only_future = ApprovalRecord("release", "approved", "cro", None, later, "AP-9")
+    r = by_id(evaluate(example_policy(), good_state(approvals=(only_future,))))
+    assert r["release-approval"].status is ConditionStatus.FAILED
+    assert "not yet in force: approved by cro on 2026-12-01" in r["release-approval"].reason
+    # Nor does a future rejection withdraw today's approval before its day.
+    now = ApprovalRecord("release", "approved", "cro", None, TODAY - timedelta(days=1), "AP-1")
+    rejection = ApprovalRecord("release", "rejected", "dpo", None, later, "AP-2")
+    r = by_id(evaluate(example_policy(), good_state(approvals=(now, rejection))))
+    assert r["release-approval"].status is ConditionStatus.PASSED
+
+
+def test_evidence_valid_only_from_a_future_day_does_not_count_yet():
+    start = TODAY + timedelta(days=1)
+    doc = EvidenceRecord("tech doc v4", ("EU-AI-Act:Art.11",), None, "E-9", start)
+    r = by_id(evaluate(example_policy(), good_state(evidence=(doc,))))
+    assert r["technical-documentation"].status is ConditionStatus.FAILED
+    assert "'tech doc v4' is valid only from 2026-11-29" in r["technical-documentation"].reason
+    started = replace(doc, valid_from=TODAY)
+    r = by_id(evaluate(example_policy(), good_state(evidence=(started,))))
+    assert r["technical-documentation"].status is ConditionStatus.PASSED
+
+
+def test_findings_reasons_name_every_scan_and_target_used():
+    scans = (
+        ScanRecord("run-new", TODAY, ("emptydir",)),
+        ScanRecord("run-old", TODAY - timedelta(days=40), ("m.onnx",)),
+    )
+    crit = FindingRecord("modelfile.pickle.dangerous-global", "critical", "cd" * 16)
+    r = by_id(evaluate(example_policy(), good_state(scans=scans, findings=(crit,))))
+    reason = r["no-unsafe-pickle"].reason
+    assert "run run-new of 2026-11-28: emptydir" in reason
+    assert "run run-old of 2026-10-19: m.onnx" in reason
+    assert {"run:run-new", "run:run-old"} <= set(r["no-unsafe-pickle"].evidence)
+    # The age limit holds for every target's latest scan, not the newest scan only.
+    stale = r["no-critical-findings"]
+    assert stale.status is ConditionStatus.FAILED
+    assert "(run run-old of 2026-10-19: m.onnx) is 40 days old, more than 30" in stale.reason
+
+
+def test_new_fields_round_trip_and_an_older_snapshot_still_loads():
+    from datetime import UTC, datetime
+
+    state = good_state(
+        now=datetime(2026, 11, 28, 10, tzinfo=UTC),
+        assessments=(
+            AssessmentRecord("A-1", "fria", "final", TODAY, datetime(2026, 11, 2, tzinfo=UTC)),
+        ),
+        evidence=(EvidenceRecord("doc", ("X",), None, "E-1", TODAY),),
+        incidents=(IncidentRecord("INC-1", datetime(2026, 12, 1, 9, tzinfo=UTC), "open"),),
+    )
+    assert SystemState.from_dict(json.loads(json.dumps(state.to_dict()))) == state
+    raw = good_state().to_dict()
+    raw["last_scan"] = {"run_id": "r", "run_date": "2026-11-27"}
+    del raw["scans"], raw["now"]
+    old = SystemState.from_dict(raw)
+    assert old.scans == (ScanRecord("r", date(2026, 11, 27)),) and old.now is None

@@ -177,7 +177,7 @@ def test_approvals_evidence_incidents_and_risks(store):
     (ev,) = state.evidence
     assert ev.refs == ("EU-AI-Act:Art.11",) and ev.valid_until == date(2027, 6, 1)
     (inc,) = state.incidents
-    assert inc.id == incident.id and inc.deadline == snap.utc_day(incident.deadline)
+    assert inc.id == incident.id and inc.deadline == incident.deadline  # to the instant
     (risk,) = state.risks
     assert (risk.id, risk.level, risk.status, risk.treatment) == (
         "R-1", "critical", "proposed", None)  # fmt: skip
@@ -193,3 +193,102 @@ def test_an_incident_whose_report_is_sent_has_no_pending_deadline(store):
                            initial_report_at=aware + timedelta(days=1))  # fmt: skip
     (inc,) = system_state(store, "credit-scoring", TODAY).incidents
     assert inc.status == "initial-report-sent" and inc.deadline is None
+    # The complete report is still owed: the incident stays in the gate, listed.
+    assert inc.pending == "complete report pending"
+
+
+# Regression tests for fail-open paths found in review.
+
+
+def _gate(state, check="no_open_findings"):
+    from aisec.governance.gates import evaluate, policy_from_mapping
+
+    policy = policy_from_mapping({"schema": "aisec.policy/1", "name": "g",
+                                  "conditions": [{"id": "c", "type": check}]})  # fmt: skip
+    return evaluate(policy, state).results[0]
+
+
+def test_fixed_does_not_excuse_a_finding_the_latest_scan_still_sees(store):
+    crit = finding("modelfile.pickle.dangerous-global", Severity.CRITICAL, "crit")
+    scan(store, [crit], days_ago=1)
+    store.findings.set_triage(crit.fingerprint, TriageState.FIXED, actor="me")
+    state = system_state(store, "credit-scoring", TODAY)
+    assert [f.fingerprint for f in state.findings] == [crit.fingerprint]
+    result = _gate(state)
+    assert result.status.value == "failed" and f"finding:{crit.fingerprint}" in result.evidence
+    # Once the scan no longer sees it, it is gone.
+    scan(store, [])
+    assert system_state(store, "credit-scoring", TODAY).findings == ()
+
+
+def test_only_a_justified_unexpired_acceptance_or_false_positive_excuses(store):
+    accepted = finding("modelfile.onnx.custom-op-domain", Severity.HIGH, "acc")
+    lapsed = finding("modelfile.onnx.invalid-tensor", Severity.HIGH, "lapsed")
+    wrong = finding("modelfile.onnx.external-data-escape", Severity.HIGH, "fp")
+    scan(store, [accepted, lapsed, wrong])
+    store.findings.set_triage(accepted.fingerprint, TriageState.ACCEPTED_RISK, actor="me",
+                              justification="ok", expires=TODAY + timedelta(days=5))  # fmt: skip
+    store.findings.set_triage(lapsed.fingerprint, TriageState.ACCEPTED_RISK, actor="me",
+                              justification="ok", expires=TODAY)  # fmt: skip
+    store.findings.set_triage(wrong.fingerprint, TriageState.FALSE_POSITIVE, actor="me",
+                              justification="checked")  # fmt: skip
+    assert system_state(store, "credit-scoring", TODAY).findings == ()
+    later = system_state(store, "credit-scoring", TODAY + timedelta(days=1))
+    assert {f.fingerprint for f in later.findings} == {lapsed.fingerprint}  # expired
+
+
+def test_a_later_scan_of_another_target_does_not_hide_a_models_findings(store):
+    crit = finding("modelfile.pickle.dangerous-global", Severity.CRITICAL, "crit", "m.pkl")
+    config = {"require_signature": True}
+    bad_sig = finding("inventory.signature.missing", Severity.HIGH, "sig", "m.pkl")
+    first = scan(store, [crit, bad_sig], days_ago=2, targets=("m.pkl",), config=config)
+    empty = scan(store, [], days_ago=1, targets=("emptydir",), config=config)
+    state = system_state(store, "credit-scoring", TODAY)
+    assert [(s.run_id, s.targets) for s in state.scans] == [
+        (empty.id, ("emptydir",)), (first.id, ("m.pkl",))]  # fmt: skip
+    assert crit.fingerprint in {f.fingerprint for f in state.findings}
+    assert {s.model: s.status for s in state.signatures} == {
+        "emptydir": "verified", "m.pkl": "missing"}  # fmt: skip
+    result = _gate(state)
+    assert result.status.value == "failed"
+    assert f"run {empty.id} of 2026-11-27: emptydir" in result.reason
+    assert f"run {first.id} of 2026-11-26: m.pkl" in result.reason
+    assert _gate(state, "signatures_verified").status.value == "failed"
+    # A rescan of the model (spelt differently) that finds nothing decides for it.
+    clean = scan(store, [], targets=("./m.pkl",), config=config)
+    state = system_state(store, "credit-scoring", TODAY)
+    assert [s.run_id for s in state.scans] == [clean.id, empty.id]
+    assert state.findings == ()
+    assert _gate(state).status.value == "passed"
+
+
+def test_a_scan_of_several_targets_counts_only_for_those_not_rescanned(store):
+    a = finding("modelfile.pickle.dangerous-global", Severity.CRITICAL, "a", "a.pkl")
+    b = finding("modelfile.pickle.dangerous-global", Severity.CRITICAL, "b", "b.pkl")
+    old = scan(store, [a, b], days_ago=1, targets=("a.pkl", "b.pkl"))
+    new = scan(store, [], targets=("b.pkl",))
+    state = system_state(store, "credit-scoring", TODAY)
+    assert [(s.run_id, s.targets) for s in state.scans] == [(new.id, ("b.pkl",)),
+                                                           (old.id, ("a.pkl",))]  # fmt: skip
+    assert [f.fingerprint for f in state.findings] == [a.fingerprint]
+
+
+def test_the_gate_instant_and_the_new_record_fields_come_from_the_store(store):
+    aware = datetime(2026, 11, 1, 9, tzinfo=UTC)
+    incident = store.incidents.record("credit-scoring", "outage", categories=["b"],
+                                      aware_at=aware, recorded_by="me")  # fmt: skip
+    store.evidence.record("credit-scoring", "Doc", "document", "doc.pdf", recorded_by="me",
+                          refs=["X"], valid_from=date(2026, 12, 1))  # fmt: skip
+    store.assessments.record("credit-scoring", "fria", framework="eu-ai-act", answers={},
+                             result={}, rationale=[], assessor="cco", as_of=TODAY)  # fmt: skip
+    day = system_state(store, "credit-scoring", TODAY)
+    assert day.now is None and day.instant == datetime(2026, 11, 28, 23, 59, 59, 999999, UTC)
+    (inc,) = day.incidents
+    assert inc.deadline == incident.deadline and isinstance(inc.deadline, datetime)
+    (ev,) = day.evidence
+    assert ev.valid_from == date(2026, 12, 1)
+    (fria,) = day.assessments
+    assert fria.created_at is not None and fria.created_at.tzinfo is not None
+    now = datetime(2026, 11, 28, 10, 30, tzinfo=UTC)
+    at = system_state(store, "credit-scoring", now)
+    assert at.now == now and at.today == TODAY and at.instant == now

@@ -154,7 +154,7 @@ def test_assessments_go_with_their_system(store):
     gone, kept = system(store), system(store, "chatbot")
     dropped = [assess(store), assess(store, kind="fria")]
     survivor = assess(store, "chatbot")
-    store.inventory.remove(SystemAsset, gone.id)
+    store.inventory.remove(SystemAsset, gone.id, force=True)
     assert all(store.assessments.get(a.id) is None for a in dropped)
     assert store.assessments.list() == [survivor]
     assert store.assessments.latest(kept.id, KIND) == survivor

@@ -86,6 +86,9 @@ def test_deleting_a_system_keeps_the_audit_entries_of_its_assessments(store):
         owner, "eu-ai-act-classification", framework="eu-ai-act", answers={}, result={},
         rationale=[], assessor="dpo", as_of=date(2026, 8, 2),
     )  # fmt: skip
-    store.inventory.remove(SystemAsset, owner.id)
+    (assessment,) = store.assessments.list()
+    store.inventory.remove(SystemAsset, owner.id, force=True)
     assert store.assessments.list() == []
-    assert [e.action for e in store.audit.entries()] == ["assessment.recorded"]
+    entries = store.audit.entries()
+    assert [e.action for e in entries] == ["assessment.recorded", "system.removed"]
+    assert entries[-1].payload["removed"] == {"assessments": [assessment.id]}

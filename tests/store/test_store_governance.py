@@ -86,8 +86,11 @@ def test_run_links_go_with_their_run_or_their_system(store):
     with store.engine.begin() as connection:  # runs have no remove(): as a purge would
         connection.execute(text("DELETE FROM scan_runs WHERE id = :id"), {"id": dropped.id})
     assert [r.id for r in store.runs.for_system(owner)] == [kept.id]
-    store.inventory.remove(SystemAsset, other.id)
+    store.inventory.remove(SystemAsset, other.id, force=True)
     assert count(store, "run_systems") == 1 and store.runs.get(kept.id) is not None
+    removed = store.audit.entries()[-1]
+    assert (removed.action, removed.object_id) == ("system.removed", other.id)
+    assert removed.payload["removed"] == {"run links": [kept.id]}
 
 
 def test_linking_needs_a_stored_run_and_system(store):
@@ -138,9 +141,19 @@ def test_risks_are_listed_worst_first_and_go_with_their_system(store):
     for risk in (low, high, other):
         store.risks.upsert(risk)
     assert store.risks.list() == [high, other, low]
-    store.inventory.remove(SystemAsset, store.inventory.find(SystemAsset, "chatbot").id)
+    chatbot = store.inventory.find(SystemAsset, "chatbot")
+    with pytest.raises(InvalidRecord, match=r"system 'chatbot' has governance records \(1 risks\)"):
+        store.inventory.remove(SystemAsset, chatbot.id)
+    assert store.risks.get(high.id) == high  # refused: nothing went
+    store.inventory.remove(SystemAsset, chatbot.id, force=True, actor="admin")
     assert store.risks.list() == [other, low] and store.risks.get(high.id) is None
-    assert actions(store) == ["risk.recorded"] * 3  # the log outlives the risks
+    # The log outlives the risks, and says what went with the system.
+    assert actions(store) == ["risk.recorded"] * 3 + ["system.removed"]
+    removed = store.audit.entries()[-1]
+    assert removed.actor == "admin"
+    assert removed.payload == {
+        "name": "chatbot", "counts": {"risks": 1}, "removed": {"risks": [high.id]},
+    }  # fmt: skip
 
 
 def test_risk_refusals_write_nothing(store):
@@ -271,8 +284,12 @@ def test_a_signed_log_verifies_after_every_kind_of_change(store):
         "incident.recorded",
         "request.recorded",
     ]
-    report = log.verify(key.public)
+    report = log.verify(key.public, allow_unsigned_tail=True)
     assert report.ok and report.entries == 7 and len(log.checkpoints()) == 2
+    assert not log.verify(key.public).ok  # the 7th entry is unsigned
+    store.inventory.remove(SystemAsset, owner.id, force=True)  # the 8th
+    log.checkpoint()
+    assert log.verify(key.public).ok and actions(store)[-1] == "system.removed"
 
 
 def test_a_refused_change_in_a_transaction_takes_the_others_with_it(store):

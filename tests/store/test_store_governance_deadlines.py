@@ -148,10 +148,16 @@ def test_requests_get_their_due_date_and_are_answered_once(store):
 def test_cases_go_with_their_system_and_their_entries_stay(store):
     owner = system(store)
     incident(store)
-    store.requests.record(owner, "erasure", received_at=AWARE, recorded_by="dpo")
-    store.inventory.remove(SystemAsset, owner.id)
+    request = store.requests.record(owner, "erasure", received_at=AWARE, recorded_by="dpo")
+    (case,) = store.incidents.list()
+    with pytest.raises(InvalidRecord, match="1 incidents, 1 requests"):
+        store.inventory.remove(SystemAsset, owner.id)
+    store.inventory.remove(SystemAsset, owner.id, force=True)
     assert store.incidents.list() == [] and store.requests.list() == []
-    assert actions(store) == ["incident.recorded", "request.recorded"]
+    assert actions(store) == ["incident.recorded", "request.recorded", "system.removed"]
+    assert store.audit.entries()[-1].payload["counts"] == {"incidents": 1, "requests": 1}
+    assert store.audit.entries()[-1].payload["removed"]["incidents"] == [case.id]
+    assert store.audit.entries()[-1].payload["removed"]["requests"] == [request.id]
 
 
 # -- the migration -------------------------------------------------------------------------

@@ -1,7 +1,11 @@
 """``aisec audit``: the governance audit trail: read it, sign a checkpoint, verify it.
 
 ``verify`` exits 0 when the log is intact and 1 when any problem is found (like a scan
-with findings), listing each problem with the entry or checkpoint it concerns.
+with findings), listing each problem with the entry or checkpoint it concerns. Entries no
+signed checkpoint covers are such a problem unless ``--allow-unsigned-tail``: whoever can
+write to the database can rewrite them, hashes included. Every value read from the log is
+passed through :func:`aisec.report.printable`: an actor or object id is attacker-writable
+text, and must not move the cursor or retitle the terminal.
 """
 
 from __future__ import annotations
@@ -48,6 +52,10 @@ def log(
     from rich.table import Table
 
     from aisec.cli.checks_cmd import _console
+    from aisec.report import printable
+
+    def shown(value: str) -> str:
+        return escape(printable(value))
 
     table = Table(title=f"{len(entries)} audit entries")
     for column in ("seq", "recorded at (UTC)", "actor", "action", "object"):
@@ -55,20 +63,21 @@ def log(
     for e in entries:
         when = e.recorded_at.strftime("%Y-%m-%d %H:%M:%S")
         target = f"{e.object_kind} {e.object_id}"
-        table.add_row(str(e.seq), when, escape(e.actor), escape(e.action), escape(target))
+        table.add_row(str(e.seq), when, shown(e.actor), shown(e.action), shown(target))
     _console().print(table)
 
 
 @app.command("checkpoint")
 def checkpoint(as_json: JsonOption = False, database: DatabaseOption = None) -> None:
     """Sign the log's Merkle root with the audit key (AISEC_AUDIT_KEY, else
-    .aisec/audit-key.pem, created on first use with its public key beside it)."""
-    from aisec.governance.audit import AuditLog, key_path, load_or_create_signing_key
+    .aisec/audit-key.pem, created on first use, for a log never signed, with its public key
+    beside it)."""
+    from aisec.governance.audit import AuditLog, key_path
 
-    key = load_or_create_signing_key(key_path())
     with opened(database) as store:
         assert store is not None  # create=True opens or raises
-        made = AuditLog(store).checkpoint(key)
+        audit = AuditLog(store)
+        made = audit.checkpoint(audit.signing_key(key_path()))
     if as_json:
         typer.echo(json.dumps(made.to_dict(), indent=2))
         return
@@ -87,18 +96,53 @@ def verify(
             " key: .aisec/audit-key.pub.pem, or AISEC_AUDIT_KEY's].",
         ),
     ] = None,
+    allow_unsigned_tail: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unsigned-tail",
+            help="Do not fail for entries after the last signed checkpoint.",
+        ),
+    ] = False,
+    expect_size: Annotated[
+        int | None,
+        typer.Option(
+            "--expect-size",
+            metavar="N",
+            min=0,
+            help="Fail unless the log holds at least N entries (with --expect-root: and"
+            " its root at N is HEX), as a checkpoint kept outside the database says.",
+        ),
+    ] = None,
+    expect_root: Annotated[
+        str | None,
+        typer.Option("--expect-root", metavar="HEX", help="The root expected at --expect-size."),
+    ] = None,
     as_json: JsonOption = False,
     database: DatabaseOption = None,
 ) -> None:
     """Recompute every hash and check every checkpoint; exit 1 on any problem."""
+    from aisec.core.errors import UsageError
     from aisec.governance.audit import AuditLog
+    from aisec.report import printable
 
+    if expect_root is not None and expect_size is None:
+        raise UsageError("--expect-root needs --expect-size", hint="a root is of a size")
     key = _verify_key(public_key)
     with opened(database, create=False) as store:
-        report = None if store is None else AuditLog(store).verify(key)
+        report = (
+            None
+            if store is None
+            else AuditLog(store).verify(
+                key, allow_unsigned_tail=allow_unsigned_tail,
+                expect_size=expect_size, expect_root=expect_root,
+            )
+        )  # fmt: skip
     if report is None:
+        # No store at all: an auditor expecting entries must not be told all is well.
+        if expect_size:
+            raise UsageError(f"no store: the audit log is empty, not {expect_size} entries")
         typer.echo(
-            json.dumps({"ok": True, "entries": 0})
+            json.dumps({"ok": True, "entries": 0, "key_id": key.key_id})
             if as_json
             else "no store: the audit log is empty"
         )
@@ -107,14 +151,16 @@ def verify(
         typer.echo(json.dumps(report.to_dict(), indent=2))
     else:
         for p in report.problems:
-            where = f"checkpoint {p.tree_size}: " if p.tree_size is not None else ""
-            where = f"seq {p.seq}: " if p.seq is not None else where
-            typer.echo(f"{where}{p.kind}: {p.reason}")
-        state = "intact" if report.ok else f"{len(report.problems)} problems"
+            where = f"{p.where()}: " if p.where() else ""
+            typer.echo(printable(f"{where}{p.kind}: {p.reason}"))
+        if report.more_problems:
+            typer.echo(f"and {report.more_problems} more problems")
+        state = "intact" if report.ok else f"{report.problem_count} problems"
         typer.echo(
             f"{state}: {report.entries} entries, {report.checkpoints} checkpoints, "
             f"{report.verified_size} verified by signature, unsigned tail {report.unsigned_tail}"
         )
+        typer.echo(f"key id: {report.key_id}")
     if not report.ok:
         raise typer.Exit(1)
 

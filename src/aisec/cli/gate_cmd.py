@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -37,7 +37,9 @@ def gate_command(
     today: Annotated[
         str | None,
         typer.Option(
-            "--today", metavar="YYYY-MM-DD", help="Judge as on this day [default: today, UTC]."
+            "--today",
+            metavar="YYYY-MM-DD",
+            help="Judge as at the end of this day, UTC [default: now].",
         ),
     ] = None,
     fmt: Annotated[
@@ -85,11 +87,13 @@ def gate_command(
     return result.exit_code
 
 
-def _day(text: str | None) -> date:
+def _day(text: str | None) -> date | datetime:
+    """The moment the gate judges at: now, or the end of --today (UTC) when given."""
     if text is None:
-        from datetime import UTC, datetime
+        from datetime import UTC
 
-        return datetime.now(UTC).date()
+        # An instant, not a day: an incident deadline that passed an hour ago has passed.
+        return datetime.now(UTC)
     try:
         return date.fromisoformat(text)
     except ValueError:

@@ -92,16 +92,46 @@ def show(
 
 
 @app.command("remove")
-def remove(kind: Kind, ref: Ref, database: DatabaseOption = None) -> None:
-    """Remove an asset (its relations go with it; related assets stay)."""
+def remove(
+    kind: Kind,
+    ref: Ref,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Remove a system even with governance records (assessments, risks,"
+            " approvals, evidence, incidents, requests, run links), which go with it; an"
+            " audit entry lists them.",
+        ),
+    ] = False,
+    database: DatabaseOption = None,
+) -> None:
+    """Remove an asset (its relations go with it; related assets stay). A system with
+    governance records is refused without --force."""
     from aisec.services import inventory
+    from aisec.store.sql_inventory import SqlInventoryRepository
 
     asset_kind = inventory.parse_kind(kind)
     with opened(database, create=False) as store:
         if store is None:
             raise _no_store(asset_kind.kind, ref)
-        asset = inventory.remove(store.inventory, asset_kind, ref)
+        repo = store.inventory
+        if isinstance(repo, SqlInventoryRepository):
+            asset = inventory.resolve(repo, asset_kind, ref)
+            repo.remove(asset_kind, str(asset.id), force=force, actor=_login())
+        else:  # no other repository exists; the service path refuses as unforced
+            asset = inventory.remove(repo, asset_kind, ref)
     typer.echo(f"removed {asset.kind} {inventory.label(asset)} ({asset.id})")
+
+
+def _login() -> str:
+    """The ``system.removed`` audit entry's actor: whoever ran the command."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "unknown"
+    except Exception:  # no USER/LOGNAME and no passwd entry (a bare container)
+        return "unknown"
 
 
 SourceKind = Annotated[str, typer.Argument(metavar="KIND", help="system or model.")]

@@ -9,33 +9,40 @@ of the same files that nobody linked is not evidence about this system.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from aisec.core.errors import ConfigError
 from aisec.governance.gates import snapshot as snap
-from aisec.governance.gates.state import FindingRecord, ScanRecord, SignatureRecord, SystemState
+from aisec.governance.gates.state import (
+    FindingRecord,
+    ScanRecord,
+    SignatureRecord,
+    SystemState,
+    aware,
+)
 
 if TYPE_CHECKING:
     from aisec.governance.gates.policy import Policy
     from aisec.governance.gates.result import GateResult
     from aisec.store.store import Store
-    from aisec.store.tracking import StoredRun
+    from aisec.store.tracking import StoredFinding, StoredRun
 
 
 class UnknownSystem(ConfigError):
     """No AI system of that name in the inventory: exit 2, never a verdict."""
 
 
-def system_state(store: Store, system: str, today: date) -> SystemState:
-    """The snapshot of ``system`` on ``today``, from the store.
+def system_state(store: Store, system: str, today: date | datetime) -> SystemState:
+    """The snapshot of ``system`` at ``today``, from the store.
 
-    ``tiers`` from the latest final classification; ``last_scan`` and the open findings
-    from the latest linked scan run (triage state open on ``today``, not suppressed in that
-    run; a finding in a baseline still counts: a release gate does not inherit CI's
-    tolerance); the latest measurements per test from the linked test runs; every
-    assessment, evidence, approval decision and risk; signatures from the latest scan;
-    incidents not closed. UnknownSystem if the inventory has no such system.
+    ``today`` is the gate's instant (a datetime, as a normal run passes ``now``) or a day
+    (``--today``), which is judged at the end of that day UTC: a deadline due at any time
+    on it has passed. ``tiers`` from the latest final classification; ``scans``, the open
+    findings and the signatures from the latest linked scan of each target (see
+    :func:`scan_evidence`); the latest measurements per test from the linked test runs;
+    every assessment, evidence, approval decision and risk; incidents not closed.
+    UnknownSystem if the inventory has no such system.
     """
     from aisec.store.records import SystemAsset
 
@@ -44,22 +51,21 @@ def system_state(store: Store, system: str, today: date) -> SystemState:
             f"no AI system named {system!r} in the inventory",
             hint="see aisec inventory list system; add it with aisec inventory add system",
         )
+    now: datetime | None = None
+    if isinstance(today, datetime):
+        now = aware(today)
+        day = now.date()  # the UTC day of the instant: ages are counted in UTC days
+    else:
+        day = today
     classification = store.assessments.latest(system, snap.CLASSIFICATION)
-    scans = store.runs.for_system(system, "scan")
-    scan = scans[0] if scans else None
-    last_scan: ScanRecord | None = None
-    findings: tuple[FindingRecord, ...] = ()
-    signatures: tuple[SignatureRecord, ...] = ()
-    if scan is not None:
-        last_scan = ScanRecord(scan.id, snap.utc_day(scan.started_at))
-        findings, signatures = _scan_evidence(store, scan, today)
+    scans, findings, signatures = scan_evidence(store, system, day)
     tests = store.runs.for_system(system, "test")
     measured = snap.latest_measurements((run, store.runs.measurements(run.id)) for run in tests)
     return SystemState(
         system=system,
-        today=today,
+        today=day,
         tiers=snap.tiers(classification),
-        last_scan=last_scan,
+        scans=scans,
         findings=findings,
         measurements=measured,
         assessments=tuple(snap.assessment(a) for a in store.assessments.list(system)),
@@ -68,22 +74,57 @@ def system_state(store: Store, system: str, today: date) -> SystemState:
         signatures=signatures,
         incidents=tuple(snap.incident(i) for i in store.incidents.list(system, open_only=True)),
         risks=tuple(snap.risk(r) for r in store.risks.list(system)),
+        now=now,
     )
+
+
+def scan_evidence(
+    store: Store, system: str, today: date
+) -> tuple[tuple[ScanRecord, ...], tuple[FindingRecord, ...], tuple[SignatureRecord, ...]]:
+    """The scans, open findings and signatures of ``system``, judged per target.
+
+    For each distinct target scanned for the system, the latest linked scan that covered
+    it decides: a later scan of something else (``aisec scan emptydir --system S``) must
+    not hide a critical finding in a model it never looked at. A scan's findings and
+    signatures count only for the targets it is the latest of.
+    """
+    runs = store.runs.for_system(system, "scan")  # newest first
+    scans: list[ScanRecord] = []
+    findings: dict[str, FindingRecord] = {}
+    signatures: dict[str, SignatureRecord] = {}
+    for scan, targets in snap.latest_per_target(runs):
+        named = tuple(t for t in targets if t)  # "" stands for a scan without targets
+        scans.append(ScanRecord(scan.id, snap.utc_day(scan.started_at), named))
+        seen, counted = _seen(store, scan, today)
+        for f in counted:
+            if snap.decided_by(scan, targets, f.path):
+                findings.setdefault(f.fingerprint, snap.finding(f))
+        for s in snap.signatures(scan, seen):
+            if s.model in targets or s.model not in scan.targets:
+                signatures.setdefault(s.model, s)
+    return tuple(scans), tuple(findings.values()), tuple(signatures.values())
 
 
 def _scan_evidence(
     store: Store, scan: StoredRun, today: date
 ) -> tuple[tuple[FindingRecord, ...], tuple[SignatureRecord, ...]]:
-    from aisec.store.tracking import FindingFilter, TriageState
+    """One scan's counted findings (see :func:`snapshot.counts`) and its signatures."""
+    seen, counted = _seen(store, scan, today)
+    return tuple(snap.finding(f) for f in counted), snap.signatures(scan, seen)
+
+
+def _seen(
+    store: Store, scan: StoredRun, today: date
+) -> tuple[list[StoredFinding], list[StoredFinding]]:
+    """What ``scan`` saw, and of that what counts: not excused by triage, not suppressed
+    in that run (a finding in a baseline still counts: a release gate does not inherit
+    CI's tolerance)."""
+    from aisec.store.tracking import FindingFilter
 
     seen = store.findings.list(FindingFilter(run_id=scan.id), today=today)
     suppressed = _suppressed(store, scan.id)
-    findings = tuple(
-        snap.finding(f)
-        for f in seen
-        if f.state is TriageState.OPEN and f.fingerprint not in suppressed
-    )
-    return findings, snap.signatures(scan, seen)
+    counted = [f for f in seen if snap.counts(f) and f.fingerprint not in suppressed]
+    return seen, counted
 
 
 def _suppressed(store: Store, run_id: str) -> set[str]:
@@ -102,7 +143,8 @@ def _suppressed(store: Store, run_id: str) -> set[str]:
         return set(connection.scalars(query))
 
 
-def run_gate(store: Store, policy: Policy, system: str, today: date) -> GateResult:
+def run_gate(store: Store, policy: Policy, system: str, today: date | datetime) -> GateResult:
+    """The gate at ``today``: an instant, or a day judged at its end UTC (--today)."""
     from aisec.governance.gates.engine import evaluate
 
     return evaluate(policy, system_state(store, system, today))

@@ -117,12 +117,23 @@ def record_run(
         return Recorded(warning=f"run not recorded: {type(exc).__name__}: {first}")
 
 
+def _login() -> str:
+    """Who ran the scan, for the ``run.linked`` audit entry: the login name, as an audit
+    trail must name a person where it can ("aisec" names no one)."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "unknown"
+    except Exception:  # no USER/LOGNAME and no passwd entry (a bare container)
+        return "unknown"
+
+
 def _linked(store: Any, stored: StoredRun, system: str) -> Recorded:
     """The run is already kept: a link that fails only warns, so that nothing is lost."""
     from aisec.core.errors import RecordNotFound
 
     try:
-        store.runs.link_system(stored.id, system)
+        store.runs.link_system(stored.id, system, actor=_login())
     except RecordNotFound:
         return Recorded(
             run=stored,

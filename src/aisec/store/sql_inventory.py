@@ -1,24 +1,56 @@
-"""The inventory repository over SQLAlchemy: records in, records out."""
+"""The inventory repository over SQLAlchemy: records in, records out.
+
+Removing a system cascades (foreign keys, ``ON DELETE CASCADE``) to its governance records:
+assessments, risks, approvals, evidence, incidents, rights requests and run links. That is
+governance history vanishing, so it is refused unless forced, and a forced removal appends
+a ``system.removed`` audit entry naming every record that went, in the same transaction
+(docs/adr/0018).
+"""
 
 from __future__ import annotations
 
 import builtins
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from aisec.core.errors import InvalidRecord
 from aisec.store import inventory_rows as mapping
-from aisec.store.models import Model, Vendor
-from aisec.store.records import Asset
+from aisec.store.models import (
+    Approval,
+    Assessment,
+    Evidence,
+    Incident,
+    Model,
+    RightsRequest,
+    RiskRecord,
+    Vendor,
+    run_systems,
+)
+from aisec.store.records import Asset, SystemAsset
 from aisec.store.session import Sessions
+from aisec.store.sql_audit import SqlAuditRepository
 
 A = TypeVar("A", bound=Asset)
 
+# What goes with a system, by the name the audit entry gives it: (table, id column).
+_GOVERNANCE: tuple[tuple[str, Any], ...] = (
+    ("assessments", Assessment),
+    ("risks", RiskRecord),
+    ("approvals", Approval),
+    ("evidence", Evidence),
+    ("incidents", Incident),
+    ("requests", RightsRequest),
+)
+
 
 class SqlInventoryRepository:
-    def __init__(self, sessions: Sessions) -> None:
+    def __init__(self, sessions: Sessions, *, audit: SqlAuditRepository | None = None) -> None:
         self._sessions = sessions
+        # The store's audit repository when it passes one (so AuditLog's signer applies);
+        # else one of our own over the same sessions, which joins the same transaction.
+        self._audit = audit if audit is not None else SqlAuditRepository(sessions)
 
     def add(self, asset: A) -> A:
         spec = mapping.spec_of(type(asset))
@@ -81,9 +113,38 @@ class SqlInventoryRepository:
             session.flush()
             return mapping.record(type(asset), row)
 
-    def remove(self, kind: type[Asset], asset_id: str) -> None:
+    def remove(
+        self, kind: type[Asset], asset_id: str, *, force: bool = False, actor: str = "aisec"
+    ) -> None:
+        """Remove the asset; a system with governance records only with ``force``, and then
+        with a ``system.removed`` audit entry (by ``actor``) listing them."""
         with self._sessions.write() as session:
-            session.delete(mapping.stored(session, kind, asset_id))
+            row = mapping.stored(session, kind, asset_id)
+            cascaded = _governance_of(session, asset_id) if kind is SystemAsset else {}
+            if cascaded and not force:
+                counts = ", ".join(f"{len(ids)} {name}" for name, ids in cascaded.items())
+                raise InvalidRecord(
+                    f"system {row.name!r} has governance records ({counts}): removing it "
+                    "would delete them",
+                    hint="give --force to remove them with it (an audit entry lists them)",
+                )
+            session.delete(row)
+            session.flush()
+            if cascaded:
+                # After the delete, as ADR 0018 asks of every writer: the object is locked
+                # before the audit log is, so two writers never take them in opposite order.
+                payload = {
+                    "name": row.name,
+                    "counts": {name: len(ids) for name, ids in cascaded.items()},
+                    "removed": cascaded,
+                }
+                self._audit.append(actor, "system.removed", "system", asset_id, payload)
+
+    def governance_records(self, system_id: str) -> dict[str, builtins.list[str]]:
+        """The ids of the records that removing the system would delete, by kind (kinds
+        without any left out)."""
+        with self._sessions.read() as session:
+            return _governance_of(session, system_id)
 
     def link(self, source: Asset, target: Asset) -> None:
         self._relate(source, target, add=True)
@@ -120,3 +181,21 @@ class SqlInventoryRepository:
                 linked.append(other)
             elif not add and other in linked:
                 linked.remove(other)
+
+
+def _governance_of(session: Session, system_id: str) -> dict[str, builtins.list[str]]:
+    found: dict[str, builtins.list[str]] = {}
+    for name, table in _GOVERNANCE:
+        query = select(table.id).where(table.system_id == system_id).order_by(table.id)
+        ids = builtins.list(session.scalars(query))
+        if ids:
+            found[name] = ids
+    runs = session.scalars(
+        select(run_systems.c.run_id)
+        .where(run_systems.c.system_id == system_id)
+        .order_by(run_systems.c.run_id)
+    )
+    run_ids = builtins.list(runs)
+    if run_ids:
+        found["run links"] = run_ids
+    return found

@@ -109,13 +109,27 @@ def public_key_path(private: Path) -> Path:
     return private.with_name(f"{name}.pub.pem")
 
 
+# Never through a symlink: one planted where a key goes would make aisec write (or, for
+# the public key, overwrite) a file of the attacker's choosing.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
 def _create(path: Path) -> SigningKey:
     key = SigningKey.generate()
+    public = public_key_path(path)
+    if public.exists() or public.is_symlink():
+        # A public key without its private key is an auditor's copy, or planted: a new key
+        # pair would not match it, and it must not be overwritten either.
+        raise ConfigError(
+            f"there is a public key {public} but no audit signing key {path}: "
+            "not creating a new key pair",
+            hint=f"set {ENV_VAR} to the private key that {public} belongs to",
+        )
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # O_EXCL with the mode given at creation: the key is never readable by others, not
         # even between a write and a chmod, and a key made meanwhile is never overwritten.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
     except FileExistsError:
         return load_signing_key(path)
     except OSError as exc:
@@ -125,5 +139,13 @@ def _create(path: Path) -> SigningKey:
         ) from None
     with os.fdopen(fd, "wb") as out:
         out.write(key.pem())
-    public_key_path(path).write_bytes(key.public.pem())
+    try:
+        public_fd = os.open(public, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
+    except OSError as exc:  # made (or planted) since the check above
+        raise ConfigError(
+            f"cannot write the audit public key {public}: {exc.strerror or exc}",
+            hint=f"the signing key {path} was created; write its public key elsewhere",
+        ) from None
+    with os.fdopen(public_fd, "wb") as out:
+        out.write(key.public.pem())
     return key

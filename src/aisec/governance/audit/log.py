@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aisec.governance.audit.merkle import Tree
@@ -68,6 +69,32 @@ class AuditLog:
     def checkpoints(self) -> list[Checkpoint]:
         return self._repository.checkpoints()
 
+    def signing_key(self, path: Path) -> SigningKey:
+        """The key at ``path``, created there only for a log never signed.
+
+        A missing key file for a signed log means the wrong path (another working
+        directory, an unset ``AISEC_AUDIT_KEY``): a new key would sign checkpoints that
+        the existing ones' public key rejects, which reads as tampering. Refused, as is a
+        key other than the one that signed the last checkpoint.
+        """
+        from aisec.core.errors import ConfigError
+        from aisec.governance.audit.keys import ENV_VAR, load_or_create_signing_key
+
+        existing = self._repository.checkpoints()
+        signed_by = existing[-1].key_id if existing else None
+        if signed_by is not None and not (path.exists() or path.is_symlink()):
+            raise ConfigError(
+                f"the log is signed by key id {signed_by}; give that key with {ENV_VAR}",
+                hint=f"there is no key at {path}: not creating a new one",
+            )
+        key = load_or_create_signing_key(path)
+        if signed_by is not None and key.key_id != signed_by:
+            raise ConfigError(
+                f"the log is signed by key id {signed_by}; give that key with {ENV_VAR}",
+                hint=f"{path} has key id {key.key_id}",
+            )
+        return key
+
     def checkpoint(self, key: SigningKey | None = None) -> Checkpoint:
         """Sign the log as it stands (StoreError if it fails verification)."""
         signer = key or self.key
@@ -75,13 +102,31 @@ class AuditLog:
             raise ValueError("a checkpoint needs a signing key")
         return self._repository.checkpoint(signer)
 
-    def verify(self, public_key: VerifyKey) -> VerifyReport:
-        """Every problem with the log: see :mod:`aisec.governance.audit.verify`."""
+    def verify(
+        self,
+        public_key: VerifyKey,
+        *,
+        allow_unsigned_tail: bool = False,
+        expect_size: int | None = None,
+        expect_root: str | None = None,
+    ) -> VerifyReport:
+        """Every problem with the log: see :mod:`aisec.governance.audit.verify`. Entries
+        no checkpoint signs are a problem unless ``allow_unsigned_tail``; ``expect_size``
+        and ``expect_root`` check the log against a checkpoint kept outside the database."""
+        if expect_root is not None and expect_size is None:
+            raise ValueError("expect_root needs expect_size: a root is the root of a size")
         checkpoints = self._repository.checkpoints()
         try:
-            return verify(self._repository.iter_entries(), checkpoints, public_key)
+            return verify(
+                self._repository.iter_entries(), checkpoints, public_key,
+                allow_unsigned_tail=allow_unsigned_tail,
+                expect_size=expect_size, expect_root=expect_root,
+            )  # fmt: skip
         except ValueError as exc:
             # A column an attacker made unreadable (text where a timestamp or JSON goes):
             # that is tampering too, and it must be reported, not crash the verifier.
             problem = Problem("unreadable", f"the log cannot be read: {exc}")
-            return VerifyReport(0, len(checkpoints), "", 0, 0, (problem,))
+            return VerifyReport(
+                0, len(checkpoints), "", 0, 0, (problem,), key_id=public_key.key_id,
+                allow_unsigned_tail=allow_unsigned_tail,
+            )  # fmt: skip

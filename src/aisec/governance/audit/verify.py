@@ -9,15 +9,24 @@ What each problem means, for someone with write access to the database who chang
 - ``root-mismatch``: the entries now give another root at a checkpoint's size than the one
   signed: something under the checkpoint was edited, deleted, moved or re-hashed.
 - ``truncated``: a checkpoint covers more entries than the log holds.
-- ``bad-signature``: a checkpoint's signature does not verify with the public key (forged
-  root, or signed by another key).
+- ``bad-signature``: a checkpoint's signature does not verify with the public key it names
+  (forged or altered root).
+- ``wrong-key``: a checkpoint names another key than the one verifying: not evidence of
+  tampering by itself, but nothing it signs is verified.
+- ``unsigned``: entries after the last valid checkpoint. Someone who can recompute hashes
+  can rewrite them (and delete every checkpoint to make the whole log such a tail), so they
+  fail verification unless the caller accepts them (``allow_unsigned_tail``).
+- ``expected-root`` / ``expected-size``: the log disagrees with a checkpoint the auditor
+  kept outside the database (``expect_size``, ``expect_root``), or is shorter than it.
 
-Entries after the last valid checkpoint are reported as the unsigned tail: not an error,
-but only checkpoints make a change detectable by someone who can also recompute hashes.
+Problems are listed in full up to :data:`MAX_PROBLEMS`, then only counted, and a run of
+missing seq numbers is one problem: a forged checkpoint covering two billion entries must
+cost one line, not the verifier's memory.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -31,16 +40,47 @@ if TYPE_CHECKING:
     from aisec.governance.audit.keys import VerifyKey
 
 
+_EMPTY_ROOT = Tree().root().hex()  # the root at size 0, for expect_size=0
+
+
 @dataclass(frozen=True)
 class Problem:
     kind: str
     reason: str
-    seq: int | None = None  # the entry concerned
+    seq: int | None = None  # the entry concerned (the first of a range)
     tree_size: int | None = None  # the checkpoint concerned
+    last_seq: int | None = None  # the last entry of a range of missing ones
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "seq": self.seq, "tree_size": self.tree_size,
-                "reason": self.reason}  # fmt: skip
+        return {"kind": self.kind, "seq": self.seq, "last_seq": self.last_seq,
+                "tree_size": self.tree_size, "reason": self.reason}  # fmt: skip
+
+    def where(self) -> str:
+        """``seq 3``, ``seq 3..9`` or ``checkpoint 100``: what the problem concerns."""
+        if self.seq is not None and self.last_seq is not None and self.last_seq != self.seq:
+            return f"seq {self.seq}..{self.last_seq}"
+        if self.seq is not None:
+            return f"seq {self.seq}"
+        return f"checkpoint {self.tree_size}" if self.tree_size is not None else ""
+
+
+MAX_PROBLEMS = 1000
+
+
+class _Problems:
+    """The problems found, kept up to ``limit`` and only counted beyond: what an attacker
+    can make numerous (edited rows, forged checkpoints) must not exhaust memory."""
+
+    def __init__(self, limit: int = MAX_PROBLEMS) -> None:
+        self.kept: list[Problem] = []
+        self.more = 0
+        self._limit = limit
+
+    def append(self, problem: Problem) -> None:
+        if len(self.kept) < self._limit:
+            self.kept.append(problem)
+        else:
+            self.more += 1
 
 
 @dataclass(frozen=True)
@@ -51,10 +91,17 @@ class VerifyReport:
     verified_size: int  # entries covered by the largest valid checkpoint
     unsigned_tail: int  # entries after it
     problems: tuple[Problem, ...]
+    more_problems: int = 0  # found beyond MAX_PROBLEMS, counted but not listed
+    key_id: str = ""  # of the public key verified with
+    allow_unsigned_tail: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.more_problems
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + self.more_problems
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -64,29 +111,42 @@ class VerifyReport:
             "root_hash": self.root_hash,
             "verified_size": self.verified_size,
             "unsigned_tail": self.unsigned_tail,
+            "allow_unsigned_tail": self.allow_unsigned_tail,
+            "key_id": self.key_id,
             "problems": [p.to_dict() for p in self.problems],
+            "more_problems": self.more_problems,
         }
 
 
 def verify(
-    entries: Iterable[Entry], checkpoints: Sequence[Checkpoint], key: VerifyKey
+    entries: Iterable[Entry],
+    checkpoints: Sequence[Checkpoint],
+    key: VerifyKey,
+    *,
+    allow_unsigned_tail: bool = False,
+    expect_size: int | None = None,
+    expect_root: str | None = None,
 ) -> VerifyReport:
-    """Check ``entries`` (in seq order, as stored) against ``checkpoints``."""
+    """Check ``entries`` (in seq order, as stored) against ``checkpoints``, and against an
+    auditor's own record of the root at ``expect_size`` when given."""
+    if expect_root is not None and expect_size is None:
+        raise ValueError("expect_root needs expect_size: a root is the root of a size")
     by_size: dict[int, list[Checkpoint]] = {}
     for checkpoint in checkpoints:
         by_size.setdefault(checkpoint.tree_size, []).append(checkpoint)
-    problems: list[Problem] = []
+    problems = _Problems()
     valid_roots: dict[int, bool] = {}
-    pending = sorted(by_size)  # checkpoint sizes not yet reached, smallest first
+    pending = deque(sorted(by_size))  # checkpoint sizes not yet reached, smallest first
     tree = Tree()
     expected, last = 1, None
+    root_at_expected = _EMPTY_ROOT if expect_size == 0 else None
     for entry in entries:
         # A checkpoint of size T is judged once every entry with seq <= T has been read:
         # over the entries present, so a deleted one changes its root.
         while pending and pending[0] < entry.seq:
-            size = pending.pop(0)
+            size = pending.popleft()
             valid_roots[size] = _check_roots(by_size[size], tree, problems)
-        problems.extend(_gap(expected, entry.seq))
+        _gap(expected, entry.seq, problems)
         expected = max(expected, entry.seq + 1)
         computed = entry.computed_leaf()
         if computed.hex() != entry.leaf_hash:
@@ -95,8 +155,10 @@ def verify(
             reason = f"recorded before seq {last.seq}: the entries are out of order"
             problems.append(Problem("reordered", reason, entry.seq))
         tree.append(computed)
+        if tree.size == expect_size:
+            root_at_expected = tree.root().hex()
         last = entry
-    problems.extend(_gap(expected, max(by_size, default=0) + 1))  # deleted from the end
+    _gap(expected, max(by_size, default=0) + 1, problems)  # deleted from the end
     for size in pending:
         if size < expected:  # the log still reaches this far
             valid_roots[size] = _check_roots(by_size[size], tree, problems)
@@ -106,22 +168,56 @@ def verify(
         valid_roots[size] = False
     signed = {c.tree_size for c in checkpoints if _signature_ok(c, key, problems)}
     verified = max((s for s in signed if valid_roots.get(s)), default=0)
-    problems.sort(key=lambda p: (p.seq or p.tree_size or 0, p.kind))
+    unsigned = max(0, tree.size - verified)
+    if unsigned and not allow_unsigned_tail:
+        reason = (
+            f"{unsigned} entries are not covered by a signed checkpoint: "
+            "run `aisec audit checkpoint`"
+        )
+        problems.append(Problem("unsigned", reason, seq=verified + 1, last_seq=tree.size))
+    if expect_size is not None:
+        _check_expected(expect_size, expect_root, root_at_expected, tree.size, problems)
+    listed = sorted(problems.kept, key=lambda p: (p.seq or p.tree_size or 0, p.kind))
     return VerifyReport(
         entries=tree.size,
         checkpoints=len(checkpoints),
         root_hash=tree.root().hex(),
         verified_size=verified,
-        unsigned_tail=max(0, tree.size - verified),
-        problems=tuple(problems),
+        unsigned_tail=unsigned,
+        problems=tuple(listed),
+        more_problems=problems.more,
+        key_id=key.key_id,
+        allow_unsigned_tail=allow_unsigned_tail,
     )
 
 
-def _gap(expected: int, seq: int) -> list[Problem]:
-    return [Problem("deleted", "the entry is missing", missing) for missing in range(expected, seq)]
+def _check_expected(
+    size: int, root: str | None, found: str | None, entries: int, problems: _Problems
+) -> None:
+    if found is None:
+        reason = f"the log holds {entries} entries, fewer than the expected {size}"
+        problems.append(Problem("expected-size", reason, tree_size=size))
+    elif root is not None and found != root.strip().lower():
+        reason = (
+            f"the entries give root {found} at size {size}, not the expected {root}: "
+            "the log was rewritten since that checkpoint"
+        )
+        problems.append(Problem("expected-root", reason, tree_size=size))
 
 
-def _check_roots(checkpoints: list[Checkpoint], tree: Tree, problems: list[Problem]) -> bool:
+def _gap(expected: int, seq: int, problems: _Problems) -> None:
+    # One problem per run of missing seq numbers, whatever its length.
+    if seq > expected:
+        reason = (
+            "the entry is missing"
+            if seq - expected == 1
+            else f"{seq - expected} entries are missing"
+        )
+        last = seq - 1 if seq - expected > 1 else None
+        problems.append(Problem("deleted", reason, expected, last_seq=last))
+
+
+def _check_roots(checkpoints: list[Checkpoint], tree: Tree, problems: _Problems) -> bool:
     root = tree.root().hex()
     ok = True
     for checkpoint in checkpoints:
@@ -135,13 +231,16 @@ def _check_roots(checkpoints: list[Checkpoint], tree: Tree, problems: list[Probl
     return ok
 
 
-def _signature_ok(checkpoint: Checkpoint, key: VerifyKey, problems: list[Problem]) -> bool:
-    # The key id is not signed: only the signature decides, the id only explains a failure.
+def _signature_ok(checkpoint: Checkpoint, key: VerifyKey, problems: _Problems) -> bool:
+    # Only the signature decides; the key id (not signed) only explains a failure: a
+    # checkpoint naming another key is most likely verified with the wrong public key (an
+    # operator's mistake), which must not read as tampering.
     if key.verifies(checkpoint.message(), checkpoint.signature):
         return True
     if checkpoint.key_id != key.key_id:
-        reason = f"signed by another key ({checkpoint.key_id[:16]}…), not {key.key_id[:16]}…"
+        reason = f"wrong key (signed by key id {checkpoint.key_id}, verifying with {key.key_id})"
+        problems.append(Problem("wrong-key", reason, tree_size=checkpoint.tree_size))
     else:
         reason = "the signature does not verify: the checkpoint was altered or forged"
-    problems.append(Problem("bad-signature", reason, tree_size=checkpoint.tree_size))
+        problems.append(Problem("bad-signature", reason, tree_size=checkpoint.tree_size))
     return False

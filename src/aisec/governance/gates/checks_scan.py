@@ -13,7 +13,12 @@ from aisec.assurance.plans.thresholds import judge, matching
 from aisec.core.run import Measurement
 from aisec.core.severity import Severity
 from aisec.governance.gates.result import Verdict
-from aisec.governance.gates.state import FindingRecord, MeasurementRecord, SystemState
+from aisec.governance.gates.state import (
+    FindingRecord,
+    MeasurementRecord,
+    ScanRecord,
+    SystemState,
+)
 
 
 def listing(items: Sequence[str], limit: int = 5) -> str:
@@ -37,21 +42,29 @@ def _severity(record: FindingRecord) -> Severity:
         return Severity.CRITICAL
 
 
+def _scan_text(scan: ScanRecord) -> str:
+    targets = f": {', '.join(scan.targets)}" if scan.targets else ""
+    return f"run {scan.run_id} of {scan.run_date}{targets}"
+
+
 def _scan(state: SystemState, max_age: int | None) -> Verdict | None:
     """A failing verdict when there is no (recent enough) scan to take findings from."""
-    scan = state.last_scan
-    if scan is None:
+    if not state.scans:
         return Verdict(
             False, f"no scan of {state.system} is recorded, so the absence of findings is not shown"
         )
-    age = (state.today - scan.run_date).days
-    if max_age is not None and age > max_age:
-        return Verdict(
-            False,
-            f"the latest scan (run {scan.run_id}, {scan.run_date}) is "
-            f"{age} days old, more than {max_age}",
-            (f"run:{scan.run_id}",),
-        )
+    if max_age is None:
+        return None
+    # Every target's latest scan must be recent: a target scanned long ago and not since
+    # still counts (its findings stand), so its age counts too.
+    stale = [s for s in state.scans if (state.today - s.run_date).days > max_age]
+    if stale:
+        names = [
+            f"the latest scan ({_scan_text(s)}) is {(state.today - s.run_date).days} days old, "
+            f"more than {max_age}"
+            for s in stale
+        ]
+        return Verdict(False, "; ".join(names), tuple(f"run:{s.run_id}" for s in stale))
     return None
 
 
@@ -61,16 +74,20 @@ def _finding_text(f: FindingRecord) -> str:
 
 
 def _findings(state: SystemState, found: Sequence[FindingRecord], what: str) -> Verdict:
-    scan = state.last_scan
-    assert scan is not None
-    run = f"run {scan.run_id} of {scan.run_date}"
-    evidence = (f"run:{scan.run_id}", *(f"finding:{f.fingerprint}" for f in found))
+    assert state.scans
+    runs = "; ".join(_scan_text(s) for s in state.scans)
+    evidence = (
+        *(f"run:{s.run_id}" for s in state.scans),
+        *(f"finding:{f.fingerprint}" for f in found),
+    )
     if found:
         names = listing([_finding_text(f) for f in found])
         return Verdict(
-            False, f"{plural(len(found), 'open finding')} {what}: {names} ({run})", evidence
+            False, f"{plural(len(found), 'open finding')} {what}: {names} ({runs})", evidence
         )
-    return Verdict(True, f"no open findings {what} in the latest scan ({run})", evidence)
+    return Verdict(
+        True, f"no open findings {what} in the latest scan of each target ({runs})", evidence
+    )
 
 
 def no_open_findings(params: Mapping[str, Any], state: SystemState) -> Verdict:

@@ -22,6 +22,7 @@ from aisec.governance.gates.state import (
     MeasurementRecord,
     RiskRecord,
     SignatureRecord,
+    aware,
 )
 
 if TYPE_CHECKING:
@@ -33,10 +34,40 @@ if TYPE_CHECKING:
 CLASSIFICATION = "eu-ai-act-classification"
 SIGNATURE_CHECKS = "inventory.signature."
 _INVALID = ("inventory.signature.invalid", "inventory.signature.content-changed")
+_EXCUSED = ("accepted-risk", "false-positive")  # TriageState values
+COMPLETE_REPORT_PENDING = "complete report pending"
 
 
 def utc_day(moment: datetime) -> date:
     return moment.astimezone(UTC).date() if moment.tzinfo else moment.date()
+
+
+def latest_per_target(scans: Sequence[StoredRun]) -> list[tuple[StoredRun, tuple[str, ...]]]:
+    """Each scan that is the latest of some target, with those targets; ``scans`` newest
+    first. Findings are judged per target: a later scan of something else (an empty
+    directory) says nothing about a model scanned before, whose latest scan still
+    stands. Targets are compared as fingerprints see paths (``./m.onnx`` is ``m.onnx``);
+    the latest scan without targets stands for ``""`` (its findings are kept)."""
+    from aisec.core.finding import fingerprint_path
+
+    taken: set[str] = set()
+    out: list[tuple[StoredRun, tuple[str, ...]]] = []
+    for scan in scans:
+        targets = [str(t) for t in scan.targets] or [""]  # "": the scan without targets
+        mine = tuple(dict.fromkeys(t for t in targets if fingerprint_path(t) not in taken))
+        taken.update(fingerprint_path(t) for t in targets)
+        if mine:
+            out.append((scan, mine))
+    return out
+
+
+def decided_by(scan: StoredRun, targets: Sequence[str], path: str) -> bool:
+    """Whether a finding at ``path`` of ``scan`` is for one of ``targets`` (the targets
+    this scan is the latest of). A path under none of the scan's targets is kept: it
+    cannot be shown that a later scan covered it (fail closed)."""
+    all_targets = [str(t) for t in scan.targets]
+    owner = _owner(path, all_targets)
+    return owner in targets or owner not in all_targets
 
 
 def tiers(classification: StoredAssessment | None) -> tuple[str, ...] | None:
@@ -50,6 +81,19 @@ def tiers(classification: StoredAssessment | None) -> tuple[str, ...] | None:
         return None
     gpai = result.get("gpai_tier")
     return tuple(str(t) for t in system_tiers) + ((str(gpai),) if gpai else ())
+
+
+def counts(stored: StoredFinding) -> bool:
+    """Whether a finding the latest scan still sees counts against the system.
+
+    Only an unexpired ``accepted-risk`` or a ``false-positive`` excuses it — both carry a
+    justification (an expired acceptance is already ``open`` again in ``state``). ``fixed``
+    does not: a finding the latest scan still sees is not fixed, and marking it so takes
+    no justification, so it must not open the gate.
+    """
+    if stored.state.value not in _EXCUSED:
+        return True
+    return stored.triage is None or not stored.triage.justification.strip()
 
 
 def finding(stored: StoredFinding) -> FindingRecord:
@@ -142,11 +186,15 @@ def _owner(path: str, targets: Sequence[str]) -> str:
 
 
 def assessment(stored: StoredAssessment) -> AssessmentRecord:
-    return AssessmentRecord(stored.id, stored.kind, stored.status, stored.as_of)
+    return AssessmentRecord(
+        stored.id, stored.kind, stored.status, stored.as_of, aware(stored.created_at)
+    )
 
 
 def evidence(stored: StoredEvidence) -> EvidenceRecord:
-    return EvidenceRecord(stored.title, tuple(stored.refs), stored.valid_until, stored.id)
+    return EvidenceRecord(
+        stored.title, tuple(stored.refs), stored.valid_until, stored.id, stored.valid_from
+    )
 
 
 def approval(stored: StoredApproval) -> ApprovalRecord:
@@ -161,10 +209,12 @@ def approval(stored: StoredApproval) -> ApprovalRecord:
 
 
 def incident(stored: StoredIncident) -> IncidentRecord:
-    """The incident's next unmet deadline: the Art. 73 report's while none is sent; once
-    the initial report is sent, Art. 73(5) fixes no date for the complete one."""
-    due = utc_day(stored.deadline) if stored.status == "open" else None
-    return IncidentRecord(stored.id, due, stored.status)
+    """The incident's next unmet deadline, to the instant: the Art. 73 report's while none
+    is sent. Once the initial report is sent, Art. 73(5) fixes no date for the complete
+    one, but it is still owed: no deadline, and "complete report pending"."""
+    due = aware(stored.deadline) if stored.status == "open" else None
+    pending = COMPLETE_REPORT_PENDING if stored.status == "initial-report-sent" else ""
+    return IncidentRecord(stored.id, due, stored.status, pending)
 
 
 def risk(stored: Risk) -> RiskRecord:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any, TypeVar
 
 from aisec.core.errors import ConfigError
@@ -20,10 +20,12 @@ SIGNATURE_STATUSES = ("verified", "missing", "invalid", "unknown")
 
 @dataclass(frozen=True, slots=True)
 class ScanRecord:
-    """The latest scan of the system's artefacts: the run the open findings come from."""
+    """A scan the open findings come from: the latest linked scan of each of ``targets``
+    (the scan may have covered more targets, which later scans decide)."""
 
     run_id: str
     run_date: date
+    targets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,9 @@ class AssessmentRecord:
     kind: str  # e.g. "fria", "dpia", "conformity"
     status: str  # e.g. "draft", "final"
     as_of: date | None = None
+    # When it was recorded: its age is measured from here, since ``as_of`` is whatever
+    # day the assessor typed and may lie in the future.
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +70,7 @@ class EvidenceRecord:
     refs: tuple[str, ...] = ()
     valid_until: date | None = None  # None: does not expire
     id: str = ""
+    valid_from: date | None = None  # None: valid since recorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +93,11 @@ class SignatureRecord:
 @dataclass(frozen=True, slots=True)
 class IncidentRecord:
     id: str
-    deadline: date | None  # when the report (or other action) is due
+    # When the report is due, to the instant (a date alone, as in older or hand-written
+    # snapshots, means the end of that day UTC); None: no fixed deadline is pending.
+    deadline: datetime | date | None
     status: str
+    pending: str = ""  # what is still owed without a fixed deadline, listed, never failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +114,8 @@ class SystemState:
     system: str
     today: date
     tiers: tuple[str, ...] | None = None  # None: never classified
-    last_scan: ScanRecord | None = None
+    # The latest linked scan of each target, newest first; empty: never scanned.
+    scans: tuple[ScanRecord, ...] = ()
     findings: tuple[FindingRecord, ...] = ()  # open findings only
     measurements: tuple[MeasurementRecord, ...] = ()
     assessments: tuple[AssessmentRecord, ...] = ()
@@ -114,17 +124,46 @@ class SystemState:
     signatures: tuple[SignatureRecord, ...] = ()
     incidents: tuple[IncidentRecord, ...] = ()  # open incidents only
     risks: tuple[RiskRecord, ...] = ()
+    # The gate's instant; None: the end of ``today`` UTC, so that a deadline due at any
+    # time on a day given with --today counts as passed on that day (fail closed).
+    now: datetime | None = None
+
+    @property
+    def instant(self) -> datetime:
+        """The moment deadlines are compared with (UTC-aware)."""
+        if self.now is not None:
+            return aware(self.now)
+        return end_of_day(self.today)
+
+    @property
+    def last_scan(self) -> ScanRecord | None:
+        """The newest of :attr:`scans`."""
+        return self.scans[0] if self.scans else None
 
     def to_dict(self) -> dict[str, Any]:
         return _dump(self)  # type: ignore[no-any-return]
 
     @classmethod
     def from_dict(cls, raw: Any) -> SystemState:
+        if isinstance(raw, Mapping) and "last_scan" in raw and "scans" not in raw:
+            # An older snapshot's single scan: the same evidence, as a one-scan list.
+            last = raw["last_scan"]
+            raw = {k: v for k, v in raw.items() if k != "last_scan"}
+            raw["scans"] = [] if last is None else [last]
         return _load(cls, raw, "state")
 
 
+def aware(moment: datetime) -> datetime:
+    """``moment`` in UTC; a naive one is taken as UTC (the store keeps UTC)."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def end_of_day(day: date) -> datetime:
+    return datetime.combine(day, time.max, UTC)
+
+
 _RECORDS: dict[str, type[Any]] = {
-    "last_scan": ScanRecord,
+    "scans": ScanRecord,
     "findings": FindingRecord,
     "measurements": MeasurementRecord,
     "assessments": AssessmentRecord,
@@ -139,11 +178,14 @@ _DATES = {
     "run_date",
     "first_seen",
     "as_of",
+    "valid_from",
     "valid_until",
     "expires_on",
     "decided_on",
-    "deadline",
 }
+_DATETIMES = {"now", "created_at", "deadline"}
+# A date-only deadline stays a date: it is due through its whole day.
+_DAY_ALLOWED = {"deadline"}
 T = TypeVar("T")
 
 
@@ -174,6 +216,26 @@ def _date(value: Any, where: str) -> date | None:
     raise ConfigError(f"state snapshot, {where}: must be a YYYY-MM-DD date, got {value!r}")
 
 
+def _datetime(value: Any, where: str, name: str) -> datetime | date | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            parsed: date = (
+                datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+            )
+        except ValueError:
+            raise ConfigError(
+                f"state snapshot, {where}: must be an ISO date-time, got {value!r}"
+            ) from None
+        value = parsed
+    if isinstance(value, datetime):
+        return aware(value)
+    if isinstance(value, date):
+        return value if name in _DAY_ALLOWED else datetime.combine(value, time.min, UTC)
+    raise ConfigError(f"state snapshot, {where}: must be an ISO date-time, got {value!r}")
+
+
 def _load(cls: type[T], raw: Any, where: str) -> T:
     if not isinstance(raw, Mapping):
         raise ConfigError(f"state snapshot, {where}: must be a mapping")
@@ -185,11 +247,11 @@ def _load(cls: type[T], raw: Any, where: str) -> T:
     for name, value in raw.items():
         if name in _DATES:
             data[name] = _date(value, f"{where}.{name}")
+        elif name in _DATETIMES:
+            data[name] = _datetime(value, f"{where}.{name}", name)
         elif name in _RECORDS and cls is SystemState:
             record = _RECORDS[name]
-            if name == "last_scan":
-                data[name] = None if value is None else _load(record, value, f"{where}.{name}")
-            elif not isinstance(value, (list, tuple)):
+            if not isinstance(value, (list, tuple)):
                 raise ConfigError(f"state snapshot, {where}.{name}: must be a list")
             else:
                 data[name] = tuple(
