@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -34,7 +34,11 @@ def classify_command(
     ] = None,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", metavar="YYYY-MM-DD", help="Judge dates as of this day."),
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="Judge dates as of this day [default: today, UTC].",
+        ),
     ] = None,
     original_dates: Annotated[
         bool,
@@ -57,7 +61,8 @@ def classify_command(
     if unknown:
         raise UsageError(f"--role {unknown[0]!r}: one of {', '.join(ROLES)}")
     try:
-        day = date.fromisoformat(as_of) if as_of else date.today()
+        # UTC, as the gate and the other govern commands judge "today".
+        day = date.fromisoformat(as_of) if as_of else datetime.now(UTC).date()
     except ValueError:
         raise UsageError(f"--as-of {as_of!r}: expected YYYY-MM-DD") from None
     answers = _read_answers(answers_file) if answers_file else _ask()
@@ -80,11 +85,16 @@ def classify_command(
             out["assessment"] = {"id": done.assessment.id, "system": done.assessment.system_name}
         typer.echo(json.dumps(out, indent=2))
         return
-    typer.echo(_summary(done.classification))
+    from aisec.report import printable
+
+    # Line by line: the summary is several lines, and each keeps no control characters
+    # (rationale and the system's name can carry what the answers file or inventory held).
+    for line in _summary(done.classification).splitlines():
+        typer.echo(printable(line))
     if done.assessment is not None:
-        typer.echo(
+        typer.echo(printable(
             f"recorded: assessment {done.assessment.id} for system {done.assessment.system_name}"
-        )
+        ))  # fmt: skip
 
 
 def _read_answers(path: Path) -> dict[str, Any]:

@@ -3,12 +3,20 @@ and assessments cover, which fail, which lapse, and the gaps."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from aisec.cli.govern_common import JsonOption, SystemOption, echo_json, parse_day, reading, table
+from aisec.cli.govern_common import (
+    JsonOption,
+    SystemOption,
+    echo_json,
+    parse_day,
+    reading,
+    say,
+    table,
+    utc_today,
+)
 from aisec.cli.store_access import DatabaseOption
 
 if TYPE_CHECKING:
@@ -39,7 +47,10 @@ def coverage(
                      help="A catalogue id (repeatable); default: the five main ones."),
     ] = None,
     today: Annotated[
-        str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Judge as of this day.")
+        str | None,
+        typer.Option(
+            "--today", metavar="YYYY-MM-DD", help="Judge as of this day [default: today, UTC]."
+        ),
     ] = None,
     within_days: Annotated[
         int, typer.Option("--within-days", min=0, help="Evidence lapsing sooner is expiring.")
@@ -55,7 +66,7 @@ def coverage(
     obligations are limited to those its classification puts on it, once classified."""
     from aisec.services.governance_coverage import FRAMEWORKS, gather, judge
 
-    day = parse_day(today, "--today") if today else date.today()
+    day = parse_day(today, "--today") if today else utc_today()
     with reading(database, system) as store:
         assert store is not None
         inputs = gather(store, system, day)
@@ -74,4 +85,4 @@ def coverage(
         items = c.with_status(*wanted) if wanted else list(c.items)
         rows = [[i.ref, i.status, i.title, _sources(i)] for i in items]
         table(rows, ["ref", "status", "title", "sources"], f"{c.title} ({inputs.system})")
-        typer.echo(_summary(c))
+        say(_summary(c))

@@ -3,6 +3,7 @@ EU AI Act Art. 73 reporting deadlines, and data-subject requests with their due 
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,11 +14,15 @@ from aisec.cli.govern_common import (
     JsonOption,
     SystemOption,
     actor,
+    deadline_from,
     echo_json,
     parse_moment,
     plain,
     reading,
+    say,
     table,
+    writable,
+    write_output,
 )
 from aisec.cli.store_access import DatabaseOption
 
@@ -47,14 +52,16 @@ def incident_add(
     noticed = parse_moment(aware_at, "--aware-at")
     with opened(database) as store:
         assert store is not None
-        stored = store.incidents.record(system, title, categories=category, aware_at=noticed,
-                                        recorded_by=actor(), description=description,
-                                        death=death, widespread=widespread)  # fmt: skip
+        with deadline_from("--aware-at", aware_at):
+            stored = store.incidents.record(system, title, categories=category,
+                                            aware_at=noticed, recorded_by=actor(),
+                                            description=description, death=death,
+                                            widespread=widespread)  # fmt: skip
     if as_json:
         echo_json(plain(stored))
         return
-    typer.echo(f"recorded: incident {stored.id}; report due {stored.deadline.isoformat()} "
-               f"({stored.legal_basis})")  # fmt: skip
+    say(f"recorded: incident {stored.id}; report due {stored.deadline.isoformat()} "
+        f"({stored.legal_basis})")  # fmt: skip
 
 
 @incident_app.command("update")
@@ -69,21 +76,28 @@ def incident_update(
 ) -> None:  # fmt: skip
     """Move an incident forward or add corrective actions."""
     from aisec.core.errors import RecordNotFound, UsageError
+    from aisec.services.governance_risks import locked_system
 
     changes: dict[str, Any] = {} if status is None else {"status": status}
+    if not changes and not corrective_action:
+        raise UsageError("nothing to update", hint="give --status or --corrective-action")
     with reading(database) as store:
-        found = store.incidents.get(incident_id) if store is not None else None
-        if store is None or found is None:
+        first = store.incidents.get(incident_id) if store is not None else None
+        if store is None or first is None:
             raise RecordNotFound(f"no incident with the id {incident_id!r}")
-        if corrective_action:
-            changes["corrective_actions"] = [*found.corrective_actions, *corrective_action]
-        if not changes:
-            raise UsageError("nothing to update", hint="give --status or --corrective-action")
-        stored = store.incidents.update(incident_id, actor=actor(), **changes)
+        # The actions are appended to those stored: read them under the system's lock,
+        # in the transaction that writes, or another update landing in between is lost.
+        with locked_system(store, first.system_id):
+            found = store.incidents.get(incident_id)
+            if found is None:  # deleted meanwhile; the store has no delete, but be sure
+                raise RecordNotFound(f"no incident with the id {incident_id!r}")
+            if corrective_action:
+                changes["corrective_actions"] = [*found.corrective_actions, *corrective_action]
+            stored = store.incidents.update(incident_id, actor=actor(), **changes)
     if as_json:
         echo_json(plain(stored))
         return
-    typer.echo(f"updated: incident {stored.id} is {stored.status}")
+    say(f"updated: incident {stored.id} is {stored.status}")
 
 
 @incident_app.command("report")
@@ -102,6 +116,7 @@ def incident_report(
     from aisec.core.errors import RecordNotFound
     from aisec.governance.reports import incident_report_json
 
+    writable(output)
     with reading(database) as store:
         found = store.incidents.get(incident_id) if store is not None else None
     if found is None:
@@ -114,8 +129,8 @@ def incident_report(
         "corrective_actions": list(found.corrective_actions), "reporter": reporter,
         "authority": authority, "report_type": "complete" if complete else "initial",
     }  # fmt: skip
-    output.write_text(incident_report_json(incident), encoding="utf-8")
-    typer.echo(f"wrote {output}")
+    write_output(output, incident_report_json(incident).encode("utf-8"))
+    say(f"wrote {output}")
 
 
 def left(deadline: datetime, now: datetime) -> str:
@@ -132,6 +147,17 @@ def _span(span: timedelta) -> str:
     return f"{hours // 24}d {hours % 24}h"
 
 
+def _reporting(status: str, deadline: datetime, now: datetime) -> str:
+    """Where the incident's Art. 73 reporting stands. The deadline is the initial report's;
+    once that is sent the complete report is still owed (Art. 73(5)), so it is not yet
+    "reported"."""
+    if status == "open":
+        return left(deadline, now)
+    if status == "initial-report-sent":
+        return "complete report pending"
+    return "reported" if status == "complete-report-sent" else status
+
+
 def incidents(
     system: Annotated[str | None, typer.Option("--system", metavar="NAME",
                                                help="Only this AI system's.")] = None,
@@ -143,8 +169,7 @@ def incidents(
     now = datetime.now(UTC)
     with reading(database, system) as store:
         found = [] if store is None else store.incidents.list(system, open_only=open_only)
-    # Only an open incident still owes its report; later ones have sent one.
-    shown = [(i, left(i.deadline, now) if i.status == "open" else "reported") for i in found]
+    shown = [(i, _reporting(i.status, i.deadline, now)) for i in found]
     if as_json:
         echo_json([plain(i) | {"time": t} for i, t in shown])
         return
@@ -172,12 +197,65 @@ def request_add(
     received = parse_moment(received_at, "--received-at")
     with opened(database) as store:
         assert store is not None
-        stored = store.requests.record(system, kind, received_at=received, recorded_by=actor(),
-                                       extended=extended)  # fmt: skip
+        with deadline_from("--received-at", received_at):
+            stored = store.requests.record(system, kind, received_at=received,
+                                           recorded_by=actor(), extended=extended)  # fmt: skip
     if as_json:
         echo_json(plain(stored))
         return
-    typer.echo(f"recorded: request {stored.id}; due {stored.due.isoformat()}")
+    say(f"recorded: request {stored.id}; due {stored.due.isoformat()}")
+
+
+@request_app.command("update")
+def request_update(
+    request_id: Annotated[str, typer.Argument(help="The request's id.")],
+    status: Annotated[str | None, typer.Option("--status", metavar="answered|refused",
+                                               help="Close it: answered or refused.")] = None,
+    answered_at: Annotated[str | None, typer.Option(
+        "--answered-at", metavar="ISO-DATETIME",
+        help="When it was answered or refused, with its zone [default: now].")] = None,
+    extended: Annotated[bool, typer.Option(
+        "--extended", help="Extend the period (give --received-at again).")] = False,
+    received_at: Annotated[str | None, typer.Option(
+        "--received-at", metavar="ISO-DATETIME",
+        help="When it was received, with its zone; the due date is recomputed.")] = None,
+    as_json: JsonOption = False,
+    database: DatabaseOption = None,
+) -> None:  # fmt: skip
+    """Answer, refuse or extend an open request; a closed request cannot change."""
+    from aisec.cli.store_access import opened
+    from aisec.core.errors import RecordNotFound, UsageError
+
+    changes: dict[str, Any] = {}
+    if status is not None:
+        if status not in ("answered", "refused"):
+            raise UsageError(f"--status {status!r}: answered or refused")
+        changes["status"] = status
+    if answered_at is not None:
+        changes["answered_at"] = parse_moment(answered_at, "--answered-at")
+    if extended:
+        changes["extended"] = True
+    if received_at is not None:
+        changes["received_at"] = parse_moment(received_at, "--received-at")
+    # The due date ends at midnight where it was received, and the store keeps UTC only.
+    if extended and received_at is None:
+        raise UsageError("--extended needs --received-at again, with its zone",
+                         hint="the due date is recomputed from it")  # fmt: skip
+    if not changes:
+        raise UsageError("nothing to update", hint="give --status, --answered-at or --extended")
+    with opened(database, create=False) as store:
+        if store is None:
+            raise RecordNotFound(f"no request with the id {request_id!r}: there is no store yet")
+        # Only a new received time recomputes the due date, so only then can it overflow.
+        guard: AbstractContextManager[None] = nullcontext()
+        if received_at is not None:
+            guard = deadline_from("--received-at", received_at)
+        with guard:
+            stored = store.requests.update(request_id, actor=actor(), **changes)
+    if as_json:
+        echo_json(plain(stored))
+        return
+    say(f"updated: request {stored.id} is {stored.status}; due {stored.due.isoformat()}")
 
 
 def requests(

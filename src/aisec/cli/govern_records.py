@@ -15,7 +15,9 @@ from aisec.cli.govern_common import (
     parse_day,
     plain,
     reading,
+    say,
     table,
+    utc_today,
 )
 from aisec.cli.store_access import DatabaseOption
 
@@ -51,8 +53,8 @@ def approve(
     if as_json:
         echo_json(plain(stored))
         return
-    typer.echo(f"recorded: {stored.decision} {stored.scope} of {stored.system_name} "
-               f"by {stored.approver} ({stored.id})")  # fmt: skip
+    say(f"recorded: {stored.decision} {stored.scope} of {stored.system_name} "
+        f"by {stored.approver} ({stored.id})")  # fmt: skip
 
 
 def approvals(
@@ -61,10 +63,8 @@ def approvals(
     as_json: JsonOption = False,
     database: DatabaseOption = None,
 ) -> None:
-    """A system's approval decisions, with whether each still counts today."""
-    from datetime import date
-
-    today = date.today()
+    """A system's approval decisions, with whether each still counts today (UTC)."""
+    today = utc_today()
     with reading(database, system) as store:
         assert store is not None
         found = store.approvals.list(system, scope)
@@ -109,7 +109,7 @@ def evidence_add(
     if as_json:
         echo_json(plain(stored))
         return
-    typer.echo(f"recorded: evidence {stored.id} for {stored.system_name}: {stored.title}")
+    say(f"recorded: evidence {stored.id} for {stored.system_name}: {stored.title}")
 
 
 @evidence_app.command("list")
@@ -123,10 +123,9 @@ def evidence_list(
     as_json: JsonOption = False,
     database: DatabaseOption = None,
 ) -> None:  # fmt: skip
-    """A system's evidence; with --expiring-within, what has lapsed or soon will."""
-    from datetime import date
-
-    today = date.today()
+    """A system's evidence; with --expiring-within, what has lapsed or soon will (as of
+    today in UTC)."""
+    today = utc_today()
     with reading(database, system) as store:
         assert store is not None
         if expiring_within is None:

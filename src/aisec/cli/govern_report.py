@@ -9,7 +9,14 @@ from typing import Annotated
 
 import typer
 
-from aisec.cli.govern_common import SystemOption, reading
+from aisec.cli.govern_common import (
+    SystemOption,
+    reading,
+    say,
+    utc_today,
+    writable,
+    write_output,
+)
 from aisec.cli.store_access import DatabaseOption
 
 
@@ -40,10 +47,11 @@ def report(
     lacks is marked to complete, never invented."""
     from aisec.services.governance_reports import build_report, render
 
+    writable(output)  # before the work: a directory or a missing one fails at once
     with reading(database, system) as store:
         assert store is not None
-        doc = build_report(store, kind.value, system)
+        doc = build_report(store, kind.value, system, today=utc_today())
     # Rendered before the file is opened, so a missing pdf extra leaves no empty file.
     data = render(doc, fmt.value)
-    output.write_bytes(data)
-    typer.echo(f"wrote {output} ({kind.value}, {fmt.value}, {len(data)} bytes)")
+    write_output(output, data)
+    say(f"wrote {output} ({kind.value}, {fmt.value}, {len(data)} bytes)")

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from aisec.cli.govern_common import JsonOption, SystemOption, actor, echo_json, reading, table
+from aisec.cli.govern_common import (
+    JsonOption,
+    SystemOption,
+    actor,
+    echo_json,
+    reading,
+    say,
+    say_fields,
+    table,
+)
 from aisec.cli.store_access import DatabaseOption
 
 if TYPE_CHECKING:
@@ -35,7 +44,7 @@ def propose(system: SystemOption, as_json: JsonOption = False,
         return
     for label, risks in (("new", done.new), ("changed", done.changed)):
         for risk in risks:
-            typer.echo(f"{label}\t{risk.id}\t{risk.level} ({risk.score})\t{risk.title}")
+            say_fields(label, risk.id, f"{risk.level} ({risk.score})", risk.title)
     typer.echo(f"{len(done.new)} new, {len(done.changed)} changed, "
                f"{len(done.unchanged)} unchanged")  # fmt: skip
 
@@ -127,15 +136,24 @@ def set_risk(
         changes["residual_likelihood"], changes["residual_impact"] = residual
     if not changes:
         raise UsageError("nothing to set", hint="give --owner, --status, --residual, ...")
+    from aisec.services.governance_risks import locked_system
+
     with reading(database, system) as store:
         if store is None:
             raise RecordNotFound(f"no risk {risk_id!r}: there is no store yet")
-        risk = store.risks.get(risk_id, system)
-        if risk is None:
+        first = store.risks.get(risk_id, system)
+        if first is None:
             raise RecordNotFound(f"no risk with the id {risk_id!r}")
-        updated = store.risks.upsert(edit(risk, **changes), actor=actor())
+        # Edited from the copy read under the system's lock, in the transaction that
+        # writes: read before it, a concurrent `risks set` or `propose` landing in between
+        # would be silently overwritten by this stale copy.
+        with locked_system(store, first.system):
+            risk = store.risks.get(risk_id, first.system)
+            if risk is None:
+                raise RecordNotFound(f"no risk with the id {risk_id!r}")
+            updated = store.risks.upsert(edit(risk, **changes), actor=actor())
     if as_json:
         echo_json(updated.to_dict())
         return
-    typer.echo(f"updated {updated.id}: status {updated.status}, owner {updated.owner or '-'}, "
-               f"residual {updated.residual_level or 'not assessed'}")  # fmt: skip
+    say(f"updated {updated.id}: status {updated.status}, owner {updated.owner or '-'}, "
+        f"residual {updated.residual_level or 'not assessed'}")  # fmt: skip

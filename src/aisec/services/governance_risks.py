@@ -6,8 +6,10 @@ One path for ``aisec govern risks propose``, the reports and later the dashboard
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from aisec.core.errors import RecordNotFound
@@ -32,6 +34,27 @@ def system_named(store: Store, name: str) -> SystemAsset:
         hint = "add it with: aisec inventory add system --name NAME"
         raise RecordNotFound(f"no AI system {name!r} in the inventory", hint=hint)
     return found
+
+
+@contextmanager
+def locked_system(store: Store, system: str) -> Iterator[None]:
+    """One write transaction holding ``system``'s row lock (name or id) for a
+    read-modify-write: every register writer takes that lock first (docs/adr/0018), so
+    what is read inside cannot change until the block commits.
+
+    The Store has no public way to lock a system, so this joins its write session the way
+    the repositories do (``Sessions.write`` inside ``Store.transaction`` yields the open
+    one). Taking the lock with the first statement matters on SQLite too: the write
+    session connects, and so BEGINs IMMEDIATE, only when it first runs SQL. Reads made
+    inside go through the repositories' own read sessions; they see the latest commit,
+    which no other writer can change while the lock is held. A writer that does not lock
+    the system first (an incident update locks only its own row) is serialised on SQLite
+    by the database lock but not on PostgreSQL: the callers here all lock it."""
+    from aisec.store.governance_rows import system_row
+
+    with store.transaction(), store._sessions.write() as session:
+        system_row(session, system, lock=True)
+        yield
 
 
 def classification_of(
@@ -117,14 +140,16 @@ def propose_risks(store: Store, system: str, *, actor: str) -> Proposed:
         name, linked_measurements(store, name), classification=classification
     )
     if classification is not None:
-        # Duties already evidenced need no risk of being unmet.
-        today = date.today()
+        # Duties already evidenced need no risk of being unmet; today in UTC, as the gate.
+        today = datetime.now(UTC).date()
         evidenced = {r for e in store.evidence.list(name) if not e.expired(today) for r in e.refs}
         proposed += propose_from_classification(name, classification, evidenced=evidenced)
-    existing = {risk.id: risk for risk in store.risks.list(name)}
     out = Proposed()
-    # One transaction: a register half merged would mix two proposals.
-    with store.transaction():
+    # One transaction: a register half merged would mix two proposals. The register is
+    # read inside it, under the system's lock: read before, a `risks set` landing in
+    # between would be overwritten by merge()'s stale copy of that risk.
+    with locked_system(store, name):
+        existing = {risk.id: risk for risk in store.risks.list(name)}
         for risk in merge(existing.values(), proposed):
             old = existing.get(risk.id)
             if old == risk:

@@ -2,7 +2,9 @@
 
 ``yaml.safe_load`` builds no objects, but two small-file attacks remain: size, and
 aliases (a few hundred bytes of nested ``*refs`` expand to billions of nodes once the
-data is walked or written out). Files are capped and aliases refused.
+data is walked or written out). Files are capped and aliases refused. A third is depth:
+the parser and composer recurse once per nesting level, so a few hundred KB of ``[[[[``
+exhaust the interpreter's stack; the RecursionError is reported as a ConfigError.
 """
 
 from __future__ import annotations
@@ -34,3 +36,6 @@ def read_yaml(path: Path, what: str) -> Any:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{what} {path} is not valid YAML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{what} {path} is nested too deeply",
+                          hint="it should be a short, shallow YAML file") from None  # fmt: skip
