@@ -131,3 +131,18 @@ _values = st.recursive(
 def test_any_mapping_is_a_plan_or_a_plan_error(raw):
     with contextlib.suppress(PlanError):
         _plan(raw)
+
+
+def test_deep_flow_nesting_is_refused_before_parsing(tmp_path: Path):
+    # 200,000 levels: PyYAML would take many minutes on this before failing; the bracket
+    # count refuses it first. A shallow file with brackets still loads.
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("tests: " + "[" * 200_000 + "]" * 200_000 + "\n")
+    with pytest.raises(PlanError, match="over 64 levels"):
+        load_plan(deep, known_types=KNOWN_TYPES)
+    shallow = tmp_path / "shallow.yaml"
+    shallow.write_text(
+        "name: x\ntarget: {train: {estimator: logistic_regression}}\n"
+        "data: {source: sklearn:iris}\ntests: [{type: extraction, params: {budgets: [50]}}]\n"
+    )
+    assert load_plan(shallow, known_types=KNOWN_TYPES).tests[0].params == {"budgets": [50]}
