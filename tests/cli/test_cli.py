@@ -149,6 +149,11 @@ def test_demo_catches_the_trapped_files_and_stores_the_result(tmp_path):
     assert any(c.startswith("assurance.") for c in checks)
     html = (tmp_path / "aisec-demo-report.html").read_text()
     assert "<svg" in html and "membership inference" in html
+    from aisec.store import open_store
+
+    with open_store(f"sqlite:///{tmp_path / '.aisec' / 'aisec.db'}") as store:
+        linked = store.runs.for_system("tumour-screening-demo", kind="test")
+    assert len(linked) == 1  # the model tests count for the demo system's gates
 
 
 def test_demo_without_the_store_leaves_nothing_behind(tmp_path):
