@@ -11,11 +11,10 @@ text, is inserted as markup.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup
 
 from aisec.assurance.plans.result import Judgement, PlanReport, Status, TestOutcome
@@ -32,6 +31,7 @@ from aisec.report.plan_text import (
     format_params,
     measurement_value,
 )
+from aisec.report.templating import template_environment
 
 TEMPLATE = "plan_report.html.j2"
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -44,16 +44,8 @@ BADGES = {
 }
 
 
-@lru_cache(maxsize=1)
 def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(_TEMPLATES),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    return template_environment(_TEMPLATES)
 
 
 def _lines(text: str) -> str:

@@ -19,18 +19,14 @@ from aisec.store.governance_records import StoredApproval
 from aisec.store.models import Approval
 from aisec.store.models.base import new_id, utcnow
 from aisec.store.records import SystemAsset
-from aisec.store.session import Sessions, clean
-from aisec.store.sql_audit import SqlAuditRepository
+from aisec.store.session import clean
+from aisec.store.sql_audit import AuditedRepository
 from aisec.store.vocabulary import APPROVAL_DECISIONS
 
 _RECORD = "an approval"
 
 
-class SqlApprovalRepository:
-    def __init__(self, sessions: Sessions, *, audit: SqlAuditRepository | None = None) -> None:
-        self._sessions = sessions
-        self._audit = audit if audit is not None else SqlAuditRepository(sessions)
-
+class SqlApprovalRepository(AuditedRepository):
     def record(
         self,
         system: str | SystemAsset,

@@ -20,8 +20,8 @@ from aisec.core.errors import InvalidRecord, RecordNotFound
 from aisec.store.models import AISystem, Assessment
 from aisec.store.models.base import new_id, utcnow
 from aisec.store.records import SystemAsset
-from aisec.store.session import Sessions, clean, clean_data
-from aisec.store.sql_audit import SqlAuditRepository
+from aisec.store.session import clean, clean_data
+from aisec.store.sql_audit import AuditedRepository
 from aisec.store.tracking import StoredAssessment
 from aisec.store.vocabulary import ASSESSMENT_STATUSES
 
@@ -32,11 +32,7 @@ _LIMITS = {"kind": 40, "framework": 40, "assessor": 200, "tool_version": 100}
 _TICK = timedelta(microseconds=1)
 
 
-class SqlAssessmentRepository:
-    def __init__(self, sessions: Sessions, *, audit: SqlAuditRepository | None = None) -> None:
-        self._sessions = sessions
-        self._audit = audit if audit is not None else SqlAuditRepository(sessions)
-
+class SqlAssessmentRepository(AuditedRepository):
     def record(
         self,
         system: str | SystemAsset,

@@ -264,3 +264,13 @@ def _checkpoint(row: AuditCheckpoint) -> Checkpoint:
         signature=row.signature,
         key_id=row.key_id,
     )
+
+
+class AuditedRepository:
+    """Base of the repositories whose every change is an audit entry: they write through
+    the store's audit repository when it passes one (so its signer applies), else through
+    one of their own over the same sessions, which joins the same transaction."""
+
+    def __init__(self, sessions: Sessions, *, audit: SqlAuditRepository | None = None) -> None:
+        self._sessions = sessions
+        self._audit = audit if audit is not None else SqlAuditRepository(sessions)

@@ -19,18 +19,13 @@ from aisec.store.governance_records import StoredEvidence
 from aisec.store.models import Evidence
 from aisec.store.models.base import new_id, utcnow
 from aisec.store.records import SystemAsset
-from aisec.store.session import Sessions
-from aisec.store.sql_audit import SqlAuditRepository
+from aisec.store.sql_audit import AuditedRepository
 from aisec.store.vocabulary import EVIDENCE_KINDS
 
 _RECORD = "evidence"
 
 
-class SqlEvidenceRepository:
-    def __init__(self, sessions: Sessions, *, audit: SqlAuditRepository | None = None) -> None:
-        self._sessions = sessions
-        self._audit = audit if audit is not None else SqlAuditRepository(sessions)
-
+class SqlEvidenceRepository(AuditedRepository):
     def record(
         self,
         system: str | SystemAsset,

@@ -23,8 +23,8 @@ from aisec.store.governance_records import StoredIncident
 from aisec.store.models import AISystem, Incident
 from aisec.store.models.base import new_id, utcnow
 from aisec.store.records import SystemAsset
-from aisec.store.session import Sessions, clean
-from aisec.store.sql_audit import SqlAuditRepository
+from aisec.store.session import clean
+from aisec.store.sql_audit import AuditedRepository
 from aisec.store.vocabulary import INCIDENT_STATUSES, INCIDENT_TRANSITIONS
 
 _RECORD = "an incident"
@@ -37,11 +37,7 @@ _REPORTED = {
 }
 
 
-class SqlIncidentRepository:
-    def __init__(self, sessions: Sessions, *, audit: SqlAuditRepository | None = None) -> None:
-        self._sessions = sessions
-        self._audit = audit if audit is not None else SqlAuditRepository(sessions)
-
+class SqlIncidentRepository(AuditedRepository):
     def record(
         self, system: str | SystemAsset, title: str, *, categories: Collection[str],
         aware_at: datetime, recorded_by: str, description: str = "", death: bool = False,

@@ -21,19 +21,15 @@ from aisec.store.governance_records import StoredRightsRequest
 from aisec.store.models import AISystem, RightsRequest
 from aisec.store.models.base import new_id, utcnow
 from aisec.store.records import SystemAsset
-from aisec.store.session import Sessions, clean
-from aisec.store.sql_audit import SqlAuditRepository
+from aisec.store.session import clean
+from aisec.store.sql_audit import AuditedRepository
 from aisec.store.vocabulary import REQUEST_KINDS, REQUEST_STATUSES, REQUEST_TRANSITIONS
 
 _RECORD = "a request"
 _UPDATABLE = ("status", "answered_at", "extended", "received_at")
 
 
-class SqlRequestRepository:
-    def __init__(self, sessions: Sessions, *, audit: SqlAuditRepository | None = None) -> None:
-        self._sessions = sessions
-        self._audit = audit if audit is not None else SqlAuditRepository(sessions)
-
+class SqlRequestRepository(AuditedRepository):
     def record(
         self, system: str | SystemAsset, kind: str, *, received_at: datetime,
         recorded_by: str, extended: bool = False,

@@ -19,19 +19,15 @@ from aisec.store import governance_rows as g
 from aisec.store.models import AISystem, RiskRecord
 from aisec.store.models.base import utcnow
 from aisec.store.records import SystemAsset
-from aisec.store.session import Sessions, clean, clean_data
-from aisec.store.sql_audit import SqlAuditRepository
+from aisec.store.session import clean, clean_data
+from aisec.store.sql_audit import AuditedRepository
 
 _RECORD = "a risk"
 # Bookkeeping of to_dict that is derived, not decided: a change of it is no change.
 _DERIVED = ("score", "level", "residual_score", "residual_level")
 
 
-class SqlRiskRepository:
-    def __init__(self, sessions: Sessions, *, audit: SqlAuditRepository | None = None) -> None:
-        self._sessions = sessions
-        self._audit = audit if audit is not None else SqlAuditRepository(sessions)
-
+class SqlRiskRepository(AuditedRepository):
     def upsert(self, risk: Risk, *, actor: str | None = None) -> Risk:
         if not isinstance(risk, Risk):
             raise InvalidRecord(f"a risk register stores Risk records, not {risk!r}")

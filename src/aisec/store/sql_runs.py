@@ -25,8 +25,8 @@ from aisec.store import sql_run_systems as run_systems
 from aisec.store.models import FindingRecord, RunFinding, RunMeasurement, ScanRun, Triage
 from aisec.store.models.base import new_id
 from aisec.store.records import SystemAsset
-from aisec.store.session import Sessions, clean, clean_data
-from aisec.store.sql_audit import SqlAuditRepository
+from aisec.store.session import clean, clean_data
+from aisec.store.sql_audit import AuditedRepository
 from aisec.store.sql_findings import latest_triage
 from aisec.store.tracking import StoredRun, TriageState
 
@@ -34,11 +34,7 @@ _CHUNK = 500  # fingerprints per IN (...): far below every database's parameter 
 REOPENED_BY = "aisec"
 
 
-class SqlRunRepository:
-    def __init__(self, sessions: Sessions, *, audit: SqlAuditRepository | None = None) -> None:
-        self._sessions = sessions
-        self._audit = audit if audit is not None else SqlAuditRepository(sessions)
-
+class SqlRunRepository(AuditedRepository):
     def record(self, run: Run, *, exit_code: int | None = None) -> StoredRun:
         run_id = rows.run_id(run.id)
         if run.started_at.tzinfo is None:

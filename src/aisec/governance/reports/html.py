@@ -5,29 +5,21 @@ characters become visible escapes) and then autoescaped by Jinja2."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 
 from aisec.governance.reports.document import EMPTY_SECTION, ReportDocument, Section
 from aisec.report import printable, safe_text
+from aisec.report.templating import template_environment
 
 TEMPLATE = "report.html.j2"
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-@lru_cache(maxsize=1)
 def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(_TEMPLATES),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    return template_environment(_TEMPLATES)
 
 
 def clean(text: str) -> str:
