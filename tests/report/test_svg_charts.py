@@ -228,3 +228,9 @@ def test_chart_modules_stay_small():
     sizes = {p.name: len(p.read_text().splitlines()) for p in folder.glob("svg_*.py")}
     assert len(sizes) >= 6
     assert max(sizes.values()) <= 200, sizes
+
+
+def test_a_subnormal_value_gets_an_axis_not_a_division_by_zero():
+    # Found by hypothesis: 5e-324 made the tick step's power of ten underflow to 0.
+    svg = bar_chart([("", 5e-324, None, None)], x_label="x", title="t")
+    assert svg.startswith("<svg")

@@ -62,7 +62,8 @@ def make_axis(values: list[float], start: float, end: float, *, log: bool = Fals
         if high - low < 1e-9:
             low, high = low - 0.5, high + 0.5
         return Axis(low, high, start, end, log)
-    if high - low <= abs(high) * 1e-12:
+    # The halved span is what _t divides by: a subnormal range halves to zero.
+    if high - low <= abs(high) * 1e-12 or high / 2 - low / 2 == 0.0:
         pad = max(abs(high) * 0.1, 0.5)
         low, high = low - pad, high + pad
         if not math.isfinite(high - low):
@@ -82,6 +83,8 @@ def ticks(axis: Axis, count: int = 5) -> list[float]:
     if not math.isfinite(raw) or raw <= 0:
         return [axis.low, axis.high]
     magnitude = 10.0 ** math.floor(math.log10(raw))
+    if magnitude == 0.0:  # a subnormal range: its power of ten underflows to zero
+        return [axis.low, axis.high]
     step = next((m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw), raw)
     if not math.isfinite(axis.low / step):
         return [axis.low, axis.high]
