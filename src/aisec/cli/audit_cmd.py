@@ -69,9 +69,9 @@ def log(
 
 @app.command("checkpoint")
 def checkpoint(as_json: JsonOption = False, database: DatabaseOption = None) -> None:
-    """Sign the log's Merkle root with the audit key (AISEC_AUDIT_KEY, else
-    .aisec/audit-key.pem, created on first use, for a log never signed, with its public key
-    beside it)."""
+    """Sign the log's Merkle root with the audit key (the audit_key setting or
+    AISEC_AUDIT_KEY, else .aisec/audit-key.pem, created on first use, for a log never
+    signed, with its public key beside it)."""
     from aisec.governance.audit import AuditLog, key_path
 
     with opened(database) as store:
@@ -83,6 +83,41 @@ def checkpoint(as_json: JsonOption = False, database: DatabaseOption = None) -> 
         return
     typer.echo(f"signed checkpoint: {made.tree_size} entries, root {made.root_hash}")
     typer.echo(f"key id: {made.key_id}")
+
+
+@app.command("rotate-key")
+def rotate_key(
+    new_key: Annotated[
+        Path,
+        typer.Option(
+            "--new-key",
+            metavar="PEM",
+            help="The new Ed25519 private key; created there (0600, its public key beside"
+            " it) if there is none.",
+        ),
+    ],
+    as_json: JsonOption = False,
+    database: DatabaseOption = None,
+) -> None:
+    """Hand checkpoint signing over to a new key: the current audit key signs an entry
+    naming the new public key, and a checkpoint covering it. Then point audit_key
+    (AISEC_AUDIT_KEY) at the new key. `aisec audit verify --public-key ORIGINAL` follows
+    the rotation; checkpoints signed afterwards by the old key fail."""
+    from aisec.cli.govern_common import actor
+    from aisec.governance.audit import AuditLog, key_path, load_or_create_signing_key
+
+    with opened(database) as store:
+        assert store is not None  # create=True opens or raises
+        audit = AuditLog(store)
+        old = audit.signing_key(key_path())
+        new = load_or_create_signing_key(new_key)
+        entry, made = audit.rotate_key(new, old=old, actor=actor())
+    if as_json:
+        typer.echo(json.dumps({"entry": entry.to_dict(), "checkpoint": made.to_dict()}, indent=2))
+        return
+    typer.echo(f"rotated: key id {old.key_id} -> {new.key_id} (entry {entry.seq})")
+    typer.echo(f"signed checkpoint: {made.tree_size} entries, root {made.root_hash}")
+    typer.echo(f"now set audit_key (AISEC_AUDIT_KEY) to {new_key}")
 
 
 @app.command("verify")

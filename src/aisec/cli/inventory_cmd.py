@@ -109,18 +109,12 @@ def remove(
     """Remove an asset (its relations go with it; related assets stay). A system with
     governance records is refused without --force."""
     from aisec.services import inventory
-    from aisec.store.sql_inventory import SqlInventoryRepository
 
     asset_kind = inventory.parse_kind(kind)
     with opened(database, create=False) as store:
         if store is None:
             raise _no_store(asset_kind.kind, ref)
-        repo = store.inventory
-        if isinstance(repo, SqlInventoryRepository):
-            asset = inventory.resolve(repo, asset_kind, ref)
-            repo.remove(asset_kind, str(asset.id), force=force, actor=_login())
-        else:  # no other repository exists; the service path refuses as unforced
-            asset = inventory.remove(repo, asset_kind, ref)
+        asset = inventory.remove(store.inventory, asset_kind, ref, force=force, actor=_login())
     typer.echo(f"removed {asset.kind} {inventory.label(asset)} ({asset.id})")
 
 

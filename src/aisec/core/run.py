@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -111,6 +112,14 @@ class Run:
     # are named here by fingerprint, and only the others count (see docs/adr/0008).
     dispositions: dict[str, Disposition] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # The ids of the checks that judged at least one subject, sorted; None where the maker
+    # of the run does not record them (tests, imports, runs stored before it was kept).
+    # Coverage credits a scan only with these (docs/adr/0019).
+    checks_applied: list[str] | None = None
+
+    def record_checks(self, check_ids: Iterable[str]) -> None:
+        """Add ``check_ids`` to :attr:`checks_applied` (starting the record if none)."""
+        self.checks_applied = sorted({*(self.checks_applied or ()), *check_ids})
 
     def finish(self) -> None:
         self.ended_at = _now()

@@ -69,6 +69,16 @@ class Settings:
     # `aisec scan` records its run in the store: None (auto) when a store is configured or
     # `.aisec/aisec.db` exists already; True always (creating it); False never.
     record_runs: bool | None = None
+    # The Ed25519 private key (PEM) that signs audit checkpoints; None: `.aisec/audit-key.pem`
+    # in the working directory. Keep it off the database host (docs/adr/0018).
+    audit_key: str | None = None
+    # Where fan-out work runs: None/"local" (in-process or `workers` processes), "dask" (a
+    # Dask cluster on this machine), or "dask://host:port" (a Dask scheduler).
+    executor: str | None = None
+    # Datasets larger than this are scanned in partitions of about this many bytes.
+    partition_size: int = 64 * MiB
+    # Most personal-data occurrences per kind, and most credentials, listed per dataset file.
+    max_data_findings: int = 1000
 
     def __post_init__(self) -> None:
         # Settings built in Python (not read by load_settings) are held to the same rules.
@@ -96,6 +106,13 @@ class Settings:
             raise ConfigError("Settings: database_url must be a str (a database URL) or None")
         if not isinstance(self.record_runs, bool | None):
             raise ConfigError("Settings: record_runs must be a bool or None (auto)")
+        if not isinstance(self.audit_key, str | None):
+            raise ConfigError("Settings: audit_key must be a str (a path) or None")
+        if not isinstance(self.executor, str | None):
+            raise ConfigError("Settings: executor must be a str (local, dask, dask://host:port)")
+        from aisec.core.executor import parse_executor
+
+        parse_executor(self.executor)  # a ConfigError naming the bad value
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
@@ -136,11 +153,11 @@ ENV_PREFIX = "AISEC_"
 # Smallest value of each numeric setting: a worker count of 0 or a timeout of 0 (or NaN,
 # which compares false with everything and so would disable the timeout) makes no sense.
 # A cap of 0 is allowed: it just reports everything as over the cap.
-_MINIMUM: dict[str, float] = {"workers": 1}
+_MINIMUM: dict[str, float] = {"workers": 1, "partition_size": 64 * 1024}
 # Settings whose structure an environment variable cannot express.
 _FILE_ONLY = frozenset({"suppress"})
 # Settings that name a file: relative to the configuration file's directory when set there.
-_PATHS = frozenset({"baseline", "signature_key"})
+_PATHS = frozenset({"baseline", "signature_key", "audit_key"})
 _POSITIVE = frozenset({"timeout_seconds"})
 # Booleans whose None means "auto"; the word "auto" sets it explicitly.
 _AUTO_BOOLS = frozenset({"record_runs"})

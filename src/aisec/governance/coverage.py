@@ -9,9 +9,10 @@ not the item. Pure over plain inputs; the store-backed gathering is
 
 Status of an item, first rule that holds:
 
-``failing``   the newest run of some check naming it found problems (open findings or
-              failed thresholds): there is evidence, and it shows non-compliance, which
-              no document can outweigh;
+``failing``   a current run of some check naming it (the newest for what it judged: a
+              scanned target, or the system) found problems (open findings or failed
+              thresholds): there is evidence, and it shows non-compliance, which no
+              document can outweigh;
 ``evidenced`` a passing check run, a final assessment, or evidence valid for at least
               ``within_days`` more days;
 ``expiring``  only evidence that lapses within ``within_days``;
@@ -86,9 +87,22 @@ def requirement_items(catalogue: Catalogue) -> list[Item]:
     return [i for i in catalogue if i.kind in kinds]
 
 
+def _current(runs: Sequence[CheckRun]) -> list[CheckRun]:
+    """Per subject, the newest day's runs (an older failure of the same subject, fixed
+    since, no longer counts); the runs of every subject together."""
+    by_subject: dict[str, list[CheckRun]] = {}
+    for run in runs:
+        by_subject.setdefault(run.subject, []).append(run)
+    out: list[CheckRun] = []
+    for same in by_subject.values():
+        newest = max((r.day for r in same if r.day is not None), default=None)
+        out += [r for r in same if r.day == newest] or same
+    return out
+
+
 def _check_sources(checks_run: Mapping[str, Sequence[CheckRun]]) -> dict[str, list[Source]]:
-    """Per ref, the judgement of each check that reaches it: the newest day's runs of
-    that check (an older failure fixed since no longer counts), failed if any failed."""
+    """Per ref, the judgement of each check that reaches it: its current runs (see
+    :func:`_current`), failed if any of them failed."""
     from aisec.governance.catalogs.crosswalk import check_refs, requirements_for_check
 
     own_refs = check_refs()
@@ -96,8 +110,7 @@ def _check_sources(checks_run: Mapping[str, Sequence[CheckRun]]) -> dict[str, li
     for check_id, runs in sorted(checks_run.items()):
         if not runs:
             continue
-        newest = max((r.day for r in runs if r.day is not None), default=None)
-        latest = [r for r in runs if r.day == newest] or list(runs)
+        latest = _current(runs)
         failed = [r for r in latest if not r.passed]
         run = (failed or latest)[0]
         own = set(own_refs.get(check_id, ()))

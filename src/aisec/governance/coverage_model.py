@@ -39,12 +39,17 @@ class AssessmentLike(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class CheckRun:
-    """One run in which a check was judged: passed, or found something (``failed``)."""
+    """One run in which a check was judged: passed, or found something (``failed``).
+
+    ``subject`` is what the run judged when that is not everything the system is (the scan
+    targets a scan is the latest of): runs of different subjects are all current, while of
+    the runs of one subject only the newest day's count."""
 
     run_id: str
     day: date | None
     passed: bool
     detail: str = ""
+    subject: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,6 +63,7 @@ def add_signature_findings(
             hint="see aisec checks list: the inventory.signature.* checks",
         )
     found: list[Finding] = []
+    run.record_checks(check.id for check in checks)
     for report in reports:
         for check in checks:
             try:

@@ -77,6 +77,8 @@ class ScanContext:
     # absolute path -> format. Such a file has no signature of its own; when it is
     # scanned too and nothing else recognises it, it is data of that format.
     data_files: dict[str, str] = field(default_factory=dict)
+    # The checks that judged at least one subject (raising counts: it was meant to judge).
+    applied: set[str] = field(default_factory=set)
 
     def judge(self, subject: Any) -> list[Finding]:
         """Run every check registered for the subject's kind and keep the findings,
@@ -84,6 +86,7 @@ class ScanContext:
         other checks still run, so one buggy check cannot hide another's findings."""
         merger = _Merger()
         for check in self.checks.get(subject.kind, ()):
+            self.applied.add(check.id)
             new = self._run_check(check, subject, merger)
             if check.marks_incomplete:
                 for finding in new:

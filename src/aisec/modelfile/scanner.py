@@ -31,6 +31,7 @@ class FileResult:
     artefacts: list[Artefact] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     data_files: dict[str, str] = field(default_factory=dict)
+    applied: set[str] = field(default_factory=set)  # checks that judged some subject
 
 
 def _checks_by_kind(classes: Iterable[type[Check[Any]]]) -> dict[str, list[Check[Any]]]:
@@ -72,6 +73,7 @@ class FileScanner:
         result.artefacts = ctx.artefacts
         result.errors[:0] = ctx.errors
         result.data_files = ctx.data_files
+        result.applied = ctx.applied
         return result
 
     def _context(self) -> ScanContext:
@@ -232,12 +234,14 @@ def scan(
     scanner = FileScanner(settings, registry.enabled())
     executor = make_executor(settings.workers if len(files) > 1 else 1)
     data_files: dict[str, str] = {}
+    run.record_checks(())  # this run records its checks, even when none applied
     try:
         for (_, display), result in zip(files, executor.map(scanner, files), strict=True):
             run.findings.extend(result.findings)
             run.artefacts.extend(result.artefacts)
             run.errors.extend(result.errors)
             data_files.update(result.data_files)
+            run.record_checks(result.applied)
             if progress is not None:
                 progress(display)
     finally:

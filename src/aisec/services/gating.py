@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from aisec.governance.gates.policy import Policy
     from aisec.governance.gates.result import GateResult
     from aisec.store.store import Store
-    from aisec.store.tracking import StoredFinding, StoredRun
 
 
 class UnknownSystem(ConfigError):
@@ -81,66 +80,21 @@ def system_state(store: Store, system: str, today: date | datetime) -> SystemSta
 def scan_evidence(
     store: Store, system: str, today: date
 ) -> tuple[tuple[ScanRecord, ...], tuple[FindingRecord, ...], tuple[SignatureRecord, ...]]:
-    """The scans, open findings and signatures of ``system``, judged per target.
+    """The scans, open findings and signatures of ``system``, judged per target by
+    :func:`aisec.services.scan_evidence.latest_scans` (the rule coverage uses too)."""
+    from aisec.services.scan_evidence import latest_scans
 
-    For each distinct target scanned for the system, the latest linked scan that covered
-    it decides: a later scan of something else (``aisec scan emptydir --system S``) must
-    not hide a critical finding in a model it never looked at. A scan's findings and
-    signatures count only for the targets it is the latest of.
-    """
-    runs = store.runs.for_system(system, "scan")  # newest first
     scans: list[ScanRecord] = []
     findings: dict[str, FindingRecord] = {}
     signatures: dict[str, SignatureRecord] = {}
-    for scan, targets in snap.latest_per_target(runs):
-        named = tuple(t for t in targets if t)  # "" stands for a scan without targets
-        scans.append(ScanRecord(scan.id, snap.utc_day(scan.started_at), named))
-        seen, counted = _seen(store, scan, today)
-        for f in counted:
-            if snap.decided_by(scan, targets, f.path):
-                findings.setdefault(f.fingerprint, snap.finding(f))
-        for s in snap.signatures(scan, seen):
-            if s.model in targets or s.model not in scan.targets:
-                signatures.setdefault(s.model, s)
+    for latest in latest_scans(store, system, today):
+        day = snap.utc_day(latest.scan.started_at)
+        scans.append(ScanRecord(latest.scan.id, day, latest.named_targets))
+        for f in latest.findings:
+            findings.setdefault(f.fingerprint, f)
+        for s in latest.signatures:
+            signatures.setdefault(s.model, s)
     return tuple(scans), tuple(findings.values()), tuple(signatures.values())
-
-
-def _scan_evidence(
-    store: Store, scan: StoredRun, today: date
-) -> tuple[tuple[FindingRecord, ...], tuple[SignatureRecord, ...]]:
-    """One scan's counted findings (see :func:`snapshot.counts`) and its signatures."""
-    seen, counted = _seen(store, scan, today)
-    return tuple(snap.finding(f) for f in counted), snap.signatures(scan, seen)
-
-
-def _seen(
-    store: Store, scan: StoredRun, today: date
-) -> tuple[list[StoredFinding], list[StoredFinding]]:
-    """What ``scan`` saw, and of that what counts: not excused by triage, not suppressed
-    in that run (a finding in a baseline still counts: a release gate does not inherit
-    CI's tolerance)."""
-    from aisec.store.tracking import FindingFilter
-
-    seen = store.findings.list(FindingFilter(run_id=scan.id), today=today)
-    suppressed = _suppressed(store, scan.id)
-    counted = [f for f in seen if snap.counts(f) and f.fingerprint not in suppressed]
-    return seen, counted
-
-
-def _suppressed(store: Store, run_id: str) -> set[str]:
-    """The fingerprints a suppression covered in that run. The repositories do not give a
-    finding's disposition per run, so it is read from the link table directly."""
-    from sqlalchemy import select
-
-    from aisec.store.models import FindingRecord, RunFinding
-
-    query = (
-        select(FindingRecord.fingerprint)
-        .join(RunFinding, RunFinding.finding_id == FindingRecord.id)
-        .where(RunFinding.run_id == run_id, RunFinding.disposition == "suppressed")
-    )
-    with store.engine.connect() as connection:
-        return set(connection.scalars(query))
 
 
 def run_gate(store: Store, policy: Policy, system: str, today: date | datetime) -> GateResult:

@@ -4,8 +4,14 @@ classification puts on it; :mod:`aisec.governance.coverage` applies the rules.
 
 Which checks a run stands as evidence for:
 
-* the latest linked scan: every model-file check (and the signature checks when it
-  verified signatures), failed for a check with open findings in that scan;
+* per scanned target, its latest linked scan (the gate's rule:
+  :func:`aisec.services.scan_evidence.latest_scans`): the checks that scan ran, failed for
+  a check with open findings for those targets. A scan records the checks that judged at
+  least one subject (``StoredRun.checks_applied``); a scan stored before aisec kept that
+  record stands for every enabled model-file check (and the signature checks when it
+  verified signatures), as it always did: it cannot show which of them ran. The record is
+  per scan, not per target: a scan that is still the latest of one of its targets credits
+  every check it ran;
 * linked test runs: the assurance checks of each test type that produced measurements,
   taken from the newest run that ran the type, failed for a check with open findings
   (its failed thresholds) in that run.
@@ -24,6 +30,7 @@ from aisec.governance.coverage import CheckRun, Coverage, coverage
 
 if TYPE_CHECKING:
     from aisec.governance.coverage_model import AssessmentLike, EvidenceLike
+    from aisec.governance.gates.state import FindingRecord
     from aisec.store.store import Store
     from aisec.store.tracking import StoredRun
 
@@ -44,30 +51,41 @@ class SystemInputs:
     obligations: frozenset[str] | None  # EU AI Act refs; None: never classified
 
 
-def _failed_checks(store: Store, run: StoredRun, today: date) -> dict[str, str]:
-    """The checks with open, unsuppressed findings in ``run``, with their first title;
-    read as the gate reads a scan's findings."""
-    from aisec.services.gating import _scan_evidence
-
-    findings, _ = _scan_evidence(store, run, today)
+def _failed_checks(findings: Iterable[FindingRecord]) -> dict[str, str]:
+    """The checks with counted findings, with their first title."""
     out: dict[str, str] = {}
     for f in findings:
         out.setdefault(f.check_id, f.title)
     return out
 
 
+def _test_failures(store: Store, run: StoredRun, today: date) -> dict[str, str]:
+    """The checks with open, unsuppressed findings in the test run ``run``, read as the
+    gate reads a scan's findings."""
+    from aisec.governance.gates.snapshot import finding
+    from aisec.services.scan_evidence import counted_findings
+
+    _, counted = counted_findings(store, run, today)
+    return _failed_checks(finding(f) for f in counted)
+
+
 def _judged(
-    check_ids: Iterable[str], run: StoredRun, failed: Mapping[str, str]
+    check_ids: Iterable[str], run: StoredRun, failed: Mapping[str, str], subject: str = ""
 ) -> dict[str, CheckRun]:
     from aisec.governance.gates.snapshot import utc_day
 
     day = utc_day(run.started_at)
-    return {c: CheckRun(run.id, day, c not in failed, failed.get(c, "")) for c in check_ids}
+    return {c: CheckRun(run.id, day, c not in failed, failed.get(c, ""), subject)
+            for c in check_ids}  # fmt: skip
 
 
-def _scan_checks(run: StoredRun) -> list[str]:
+def scan_checks(run: StoredRun) -> list[str]:
+    """The checks ``run`` (a scan) stands as evidence for: those it recorded as run, or,
+    for a scan that kept no record, every enabled model-file check."""
     from aisec.core.registry import default_registry
 
+    if run.checks_applied is not None:
+        return list(run.checks_applied)
     # Signature checks only judged anything when the scan verified signatures.
     verified = run.config.get("require_signature") is True
     prefixes = (SCAN_CHECKS, SIGNATURE_CHECKS) if verified else (SCAN_CHECKS,)
@@ -84,13 +102,19 @@ def _test_types(store: Store, run: StoredRun) -> set[str]:
 
 
 def checks_run(store: Store, system: str, today: date) -> dict[str, list[CheckRun]]:
+    """Per check id, the runs linked to ``system`` that judged it (see the module's
+    docstring for which runs those are)."""
     from aisec.assurance.plans.findings import KIND
     from aisec.core.registry import default_registry
+    from aisec.services.scan_evidence import latest_scans
 
     out: dict[str, list[CheckRun]] = {}
-    scans = store.runs.for_system(system, "scan")
-    if scans:
-        judged = _judged(_scan_checks(scans[0]), scans[0], _failed_checks(store, scans[0], today))
+    for latest in latest_scans(store, system, today):
+        # The targets it is the latest of are its subject: the latest scans of other
+        # targets are current evidence too, however much newer.
+        subject = "\n".join(latest.targets)
+        judged = _judged(scan_checks(latest.scan), latest.scan,
+                         _failed_checks(latest.findings), subject)  # fmt: skip
         for check_id, judgement in judged.items():
             out.setdefault(check_id, []).append(judgement)
     assurance = default_registry().for_kind(KIND)
@@ -101,7 +125,7 @@ def checks_run(store: Store, system: str, today: date) -> dict[str, list[CheckRu
             continue
         seen |= fresh
         ids = [c.id for c in assurance if fresh & set(getattr(c, "test_types", ()))]
-        for check_id, judgement in _judged(ids, run, _failed_checks(store, run, today)).items():
+        for check_id, judgement in _judged(ids, run, _test_failures(store, run, today)).items():
             out.setdefault(check_id, []).append(judgement)
     return out
 

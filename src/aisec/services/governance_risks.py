@@ -39,21 +39,8 @@ def system_named(store: Store, name: str) -> SystemAsset:
 @contextmanager
 def locked_system(store: Store, system: str) -> Iterator[None]:
     """One write transaction holding ``system``'s row lock (name or id) for a
-    read-modify-write: every register writer takes that lock first (docs/adr/0018), so
-    what is read inside cannot change until the block commits.
-
-    The Store has no public way to lock a system, so this joins its write session the way
-    the repositories do (``Sessions.write`` inside ``Store.transaction`` yields the open
-    one). Taking the lock with the first statement matters on SQLite too: the write
-    session connects, and so BEGINs IMMEDIATE, only when it first runs SQL. Reads made
-    inside go through the repositories' own read sessions; they see the latest commit,
-    which no other writer can change while the lock is held. A writer that does not lock
-    the system first (an incident update locks only its own row) is serialised on SQLite
-    by the database lock but not on PostgreSQL: the callers here all lock it."""
-    from aisec.store.governance_rows import system_row
-
-    with store.transaction(), store._sessions.write() as session:
-        system_row(session, system, lock=True)
+    read-modify-write: see :meth:`aisec.store.store.Store.system_transaction`."""
+    with store.system_transaction(system):
         yield
 
 

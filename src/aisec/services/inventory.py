@@ -130,9 +130,19 @@ def edit(repo: InventoryRepository, kind: type[A], ref: str, changes: Mapping[st
     return repo.update(dataclasses.replace(asset, **changes))
 
 
-def remove(repo: InventoryRepository, kind: type[Asset], ref: str) -> Asset:
+def remove(
+    repo: InventoryRepository,
+    kind: type[Asset],
+    ref: str,
+    *,
+    force: bool = False,
+    actor: str = "aisec",
+) -> Asset:
+    """Remove the asset ``ref`` names. A system with governance records is refused unless
+    ``force`` (as ``aisec inventory remove --force``); ``actor`` is named in the audit
+    entry that a forced removal writes."""
     asset = resolve(repo, kind, ref)
-    repo.remove(kind, str(asset.id))
+    repo.remove(kind, str(asset.id), force=force, actor=actor)
     return asset
 
 

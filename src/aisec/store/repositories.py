@@ -101,7 +101,13 @@ class InventoryRepository(Protocol):
         same asset twice changes nothing, which is what makes discovery re-runnable."""
         ...
 
-    def remove(self, kind: type[Asset], asset_id: str) -> None: ...
+    def remove(
+        self, kind: type[Asset], asset_id: str, *, force: bool = False, actor: str = "aisec"
+    ) -> None:
+        """Remove the asset; its relations go with it. A system with governance records
+        (which would go with it) is refused with InvalidRecord unless ``force``, and then
+        its removal is an audit entry by ``actor`` listing them."""
+        ...
 
     def link(self, source: Asset, target: Asset) -> None:
         """Relate two stored assets: a system uses a model, dataset or endpoint; a model
@@ -264,6 +270,17 @@ class AuditRepository(Protocol):
 
     def checkpoint(self, signer: SigningKey) -> Checkpoint:
         """Sign the log's root; StoreError if the log fails verification."""
+        ...
+
+    def rotate(self, old: SigningKey, new: SigningKey, actor: str) -> tuple[Entry, Checkpoint]:
+        """Hand signing over from ``old`` to ``new``: the rotation entry, signed by ``old``,
+        and ``old``'s checkpoint covering it; StoreError if the log fails verification or
+        ``old`` does not sign it now."""
+        ...
+
+    def current_key_id(self) -> str | None:
+        """The key id that signs the next checkpoint, as the log tells it (unverified);
+        None for a log never signed."""
         ...
 
 

@@ -9,6 +9,7 @@ import operator
 import uuid
 from collections.abc import Mapping
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,6 +20,9 @@ from aisec.core.severity import Severity
 from aisec.store.models import RunFinding, RunMeasurement, ScanRun
 from aisec.store.session import clean, clean_data
 from aisec.store.tracking import StoredRun
+
+# The key of the counts that holds Run.checks_applied.
+CHECKS_APPLIED = "checks_applied"
 
 
 def run_id(text: str) -> str:
@@ -43,6 +47,10 @@ def run_row(run: Run, run_id: str, exit_code: int) -> ScanRun:
         "findings": run.counts(),
         **run.not_counted(),
     }
+    if run.checks_applied is not None:
+        # Kept with the counts (a JSON column) rather than a column of its own: runs stored
+        # before it was recorded read back as None, "not recorded", with no migration.
+        counts[CHECKS_APPLIED] = list(run.checks_applied)
     skipped = [
         {"location": a.location.display(), "format": a.format, "reason": a.reason}
         for a in run.skipped
@@ -63,6 +71,13 @@ def run_row(run: Run, run_id: str, exit_code: int) -> ScanRun:
     )
 
 
+def _checks_applied(counts: Mapping[str, Any]) -> tuple[str, ...] | None:
+    found = counts.get(CHECKS_APPLIED)
+    if not isinstance(found, list):
+        return None
+    return tuple(str(c) for c in found)
+
+
 def stored_run(session: Session, row: ScanRun) -> StoredRun:
     # Both counts in one query, so that listing runs costs no more than it did before 0004.
     findings = (
@@ -81,7 +96,8 @@ def stored_run(session: Session, row: ScanRun) -> StoredRun:
         started_at=row.started_at,
         finished_at=row.finished_at,
         exit_code=row.exit_code,
-        counts=row.counts,
+        counts={k: v for k, v in row.counts.items() if k != CHECKS_APPLIED},
+        checks_applied=_checks_applied(row.counts),
         errors=tuple(row.errors),
         warnings=tuple(row.warnings),
         skipped=tuple(row.skipped),

@@ -12,9 +12,8 @@ an ordered log is worth a short wait.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,28 +21,36 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from aisec.core.errors import InvalidRecord, StoreError
-from aisec.governance.audit.records import Checkpoint, Entry, canonical_json
-from aisec.governance.audit.verify import verify
+from aisec.governance.audit.records import (
+    ROTATION_ACTION,
+    ROTATION_KIND,
+    Checkpoint,
+    Entry,
+    canonical_json,
+    rotation_message,
+)
+from aisec.governance.audit.verify import VerifyReport, verify
 from aisec.store.models import AuditCheckpoint, AuditEntry
 from aisec.store.models.base import utcnow
 from aisec.store.session import Sessions, clean, clean_data
 
 if TYPE_CHECKING:
-    from aisec.governance.audit.keys import SigningKey
+    from aisec.core.settings import Settings
+    from aisec.governance.audit.keys import SigningKey, VerifyKey
 
 _LIMITS = {"actor": 200, "action": 100, "object_kind": 40, "object_id": 200}
 _TICK = timedelta(microseconds=1)  # the smallest step both databases keep
 _LOCK = 0x61697365_6302  # migrate.py's lock is ...01
 CHECKPOINT_EVERY = 100
-_KEY_ENV = "AISEC_AUDIT_KEY"  # keys.ENV_VAR, repeated: the store must not import cryptography
 _KEY_NAME = "audit-key.pem"  # keys.DEFAULT_KEY's name, looked for beside a SQLite file
 
 _log = logging.getLogger(__name__)
 
 
 class SqlAuditRepository:
-    def __init__(self, sessions: Sessions) -> None:
+    def __init__(self, sessions: Sessions, *, settings: Settings | None = None) -> None:
         self._sessions = sessions
+        self._settings = settings  # None: read when the signer is first needed
         self._signer: SigningKey | None = None
         self._signer_known = False
         self.checkpoint_every = CHECKPOINT_EVERY
@@ -52,11 +59,12 @@ class SqlAuditRepository:
     def signer(self) -> SigningKey | None:
         """With a signer, every append (an assessment's included) writes a checkpoint once
         CHECKPOINT_EVERY entries are unsigned. AuditLog(store, key=...) sets it; else it is
-        the key ``AISEC_AUDIT_KEY`` names, or ``audit-key.pem`` beside a SQLite database,
-        when that file exists: without it, no command that writes would ever checkpoint
-        and the unsigned tail would grow for good. Never created here."""
+        the key the ``audit_key`` setting (``AISEC_AUDIT_KEY``) names, or ``audit-key.pem``
+        beside a SQLite database, when that file exists: without it, no command that writes
+        would ever checkpoint and the unsigned tail would grow for good. Never created here.
+        """
         if not self._signer_known:
-            self._signer = _configured_signer(self._sessions)
+            self._signer = _configured_signer(self._sessions, self._settings)
             self._signer_known = True
         return self._signer
 
@@ -79,26 +87,60 @@ class SqlAuditRepository:
             "object_id": object_id,
         }
         values = {name: _text(name, value) for name, value in fields.items()}
+        if values["action"] == ROTATION_ACTION:
+            raise InvalidRecord("a key rotation is recorded by rotating the key, not appended")
         data = _payload(payload)
         with self._sessions.write() as session:
             _lock(session)
-            last = session.execute(
-                select(AuditEntry.seq, AuditEntry.recorded_at)
-                .order_by(AuditEntry.seq.desc())
-                .limit(1)
-            ).one_or_none()
-            now = utcnow()
-            if last is not None and last.recorded_at >= now:
-                now = last.recorded_at + _TICK  # seq order and time order always agree
-            entry = Entry(
-                seq=1 if last is None else last.seq + 1, recorded_at=now, payload=data, **values
-            )
-            leaf = entry.computed_leaf().hex()
-            session.add(AuditEntry(**entry.content_columns(), leaf_hash=leaf))
-            session.flush()
+            entry = _add(session, _next_seq(session), values, data)
             if self._due(session, entry.seq) and self.signer is not None:
                 self._checkpoint(session, self.signer, strict=False)
-            return Entry(**{**entry.content_columns(), "leaf_hash": leaf})
+            return entry
+
+    def rotate(self, old: SigningKey, new: SigningKey, actor: str) -> tuple[Entry, Checkpoint]:
+        """Hand signing over from ``old`` to ``new``: an entry naming the new public key,
+        signed by ``old`` (see :mod:`aisec.governance.audit.rotation`), and a checkpoint by
+        ``old`` covering it, in one transaction. StoreError, and nothing written, when the
+        log fails verification or ``old`` is not the key that signs it now."""
+        if new.key_id == old.key_id:
+            raise InvalidRecord("the new audit key is the key in use")
+        values = {"actor": _text("actor", actor), "action": ROTATION_ACTION,
+                  "object_kind": ROTATION_KIND, "object_id": new.key_id}  # fmt: skip
+        with self._sessions.write() as session:
+            _lock(session)
+            report = self._signable(session, old)
+            at = _next_seq(session)
+            message = rotation_message(at[0], report.root_hash, old.key_id, new.key_id)
+            payload = {
+                "from_key_id": old.key_id,
+                "from_public_key": old.public.pem().decode("ascii"),
+                "to_key_id": new.key_id,
+                "to_public_key": new.public.pem().decode("ascii"),
+                "signature": old.sign(message),
+            }
+            entry = _add(session, at, values, payload)
+            made = self._checkpoint(session, old, strict=True)
+            assert made is not None  # strict raises instead
+            return entry, made
+
+    def current_key_id(self) -> str | None:
+        """The key id that signs the next checkpoint, as the log tells it: the last
+        checkpoint's, followed through the rotations after it; None for a log never
+        signed. For guarding against a wrong key only: ``verify`` is what checks it."""
+        with self._sessions.read() as session:
+            last = session.scalars(
+                select(AuditCheckpoint).order_by(AuditCheckpoint.tree_size.desc()).limit(1)
+            ).one_or_none()
+            if last is None:
+                return None
+            key_id = last.key_id
+            query = select(AuditEntry).where(AuditEntry.action == ROTATION_ACTION)
+            for row in session.scalars(query.order_by(AuditEntry.seq)):
+                payload = _mapping(row.payload)
+                successor = payload.get("to_key_id")
+                if payload.get("from_key_id") == key_id and isinstance(successor, str):
+                    key_id = successor
+            return key_id
 
     def entries(
         self,
@@ -149,26 +191,47 @@ class SqlAuditRepository:
         signed = session.scalar(select(func.max(AuditCheckpoint.tree_size))) or 0
         return seq - signed >= self.checkpoint_every
 
-    def _checkpoint(
-        self, session: Session, signer: SigningKey, *, strict: bool
-    ) -> Checkpoint | None:
+    def _signable(self, session: Session, signer: SigningKey) -> VerifyReport:
+        """The log's verification, if ``signer`` may sign it as it stands; else StoreError.
+
+        Signing a log that fails verification would vouch for the tampering. The anchor
+        is the key the first rotation hands over from (its public key is in the entry),
+        else the signer's: the chain from it must give the signer the log's current size.
+        """
         rows = session.scalars(select(AuditEntry).order_by(AuditEntry.seq))
         stored = session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.tree_size))
+        anchor = _first_rotation_key(session) or signer.public
         # The tail about to be signed is unsigned by definition; anything else is a problem.
         report = verify(
-            (_entry(r) for r in rows), [_checkpoint(c) for c in stored], signer.public,
+            (_entry(r) for r in rows), [_checkpoint(c) for c in stored], anchor,
             allow_unsigned_tail=True,
         )  # fmt: skip
         if not report.ok:
-            if not strict:
-                # An automatic checkpoint must not make governance changes fail; the log
-                # stays unsigned until someone runs `aisec audit verify` and looks.
-                return None
             raise StoreError(
                 f"the audit log fails verification ({report.problem_count} problems): "
                 "not signing it",
                 hint="run: aisec audit verify",
             )
+        period = next((p for p in report.key_chain if p.key_id == signer.key_id), None)
+        if period is None or not period.covers(report.entries):
+            raise StoreError(
+                f"key id {signer.key_id} does not sign this log now: key id "
+                f"{report.current_key_id} does",
+                hint="set audit_key (AISEC_AUDIT_KEY) to the key the last rotation named",
+            )
+        return report
+
+    def _checkpoint(
+        self, session: Session, signer: SigningKey, *, strict: bool
+    ) -> Checkpoint | None:
+        try:
+            report = self._signable(session, signer)
+        except StoreError:
+            if strict:
+                raise
+            # An automatic checkpoint must not make governance changes fail; the log
+            # stays unsigned until someone runs `aisec audit verify` and looks.
+            return None
         now = utcnow()
         made = Checkpoint(
             tree_size=report.entries,
@@ -191,8 +254,62 @@ class SqlAuditRepository:
         return Checkpoint(made.tree_size, made.root_hash, now, signature, made.key_id)
 
 
-def _configured_signer(sessions: Sessions) -> SigningKey | None:
-    configured = os.environ.get(_KEY_ENV, "").strip()
+def _next_seq(session: Session) -> tuple[int, datetime]:
+    """The next entry's seq, and the time it is recorded at: one microsecond past the
+    previous entry's when the clock stands still or went back, so that seq order and time
+    order always agree."""
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.recorded_at).order_by(AuditEntry.seq.desc()).limit(1)
+    ).one_or_none()
+    now = utcnow()
+    if last is not None and last.recorded_at >= now:
+        now = last.recorded_at + _TICK
+    return (1 if last is None else last.seq + 1), now
+
+
+def _add(
+    session: Session, at: tuple[int, datetime], values: Mapping[str, str], data: dict[str, Any]
+) -> Entry:
+    seq, now = at
+    entry = Entry(
+        seq=seq, recorded_at=now, payload=data, actor=values["actor"], action=values["action"],
+        object_kind=values["object_kind"], object_id=values["object_id"],
+    )  # fmt: skip
+    leaf = entry.computed_leaf().hex()
+    session.add(AuditEntry(**entry.content_columns(), leaf_hash=leaf))
+    session.flush()
+    return Entry(**{**entry.content_columns(), "leaf_hash": leaf})
+
+
+def _first_rotation_key(session: Session) -> VerifyKey | None:
+    """The public key the log's first rotation hands over from, if it has any; a key that
+    cannot be read is no anchor (verification then fails with the signer's)."""
+    query = select(AuditEntry).where(AuditEntry.action == ROTATION_ACTION).order_by(AuditEntry.seq)
+    row = session.scalars(query.limit(1)).one_or_none()
+    pem = _mapping(row.payload).get("from_public_key") if row is not None else None
+    if not isinstance(pem, str):
+        return None
+    from aisec.core.errors import ConfigError
+    from aisec.governance.audit.keys import verify_key_from_pem
+
+    try:
+        return verify_key_from_pem(pem.encode("utf-8", "surrogatepass"))
+    except ConfigError:
+        return None
+
+
+def _configured_signer(sessions: Sessions, settings: Settings | None) -> SigningKey | None:
+    from aisec.core.errors import ConfigError
+
+    if settings is None:
+        from aisec.core.settings import load_settings
+
+        try:
+            settings = load_settings()
+        except ConfigError as exc:
+            _log.warning("no automatic audit checkpoints: %s", exc.message)
+            return None
+    configured = (settings.audit_key or "").strip()
     path: Path | None = Path(configured) if configured else None
     url = sessions.engine.url
     if path is None and url.get_backend_name() == "sqlite":
@@ -201,7 +318,6 @@ def _configured_signer(sessions: Sessions) -> SigningKey | None:
             path = Path(database).parent / _KEY_NAME
     if path is None or not path.is_file():
         return None
-    from aisec.core.errors import ConfigError
     from aisec.governance.audit.keys import load_signing_key
 
     try:

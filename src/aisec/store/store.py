@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from aisec.core.settings import Settings
     from aisec.store.component_records import ComponentRepository
+    from aisec.store.records import SystemAsset
     from aisec.store.repositories import (
         ApprovalRepository,
         AssessmentRepository,
@@ -46,14 +47,15 @@ if TYPE_CHECKING:
 class Store:
     """The database and the repositories over it; close it (or use ``with``) when done."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, settings: Settings | None = None) -> None:
         self.engine = engine
         sessions = Sessions(engine)
         # The audit log first: governance repositories (and run links) append to it in
-        # their own writes, and one instance carries the signer AuditLog sets.
-        audit = SqlAuditRepository(sessions)
+        # their own writes, and one instance carries the signer AuditLog sets (else the
+        # one ``settings.audit_key`` names; settings read on first need when not given).
+        audit = SqlAuditRepository(sessions, settings=settings)
         self.audit: AuditRepository = audit
-        self.inventory: InventoryRepository = SqlInventoryRepository(sessions)
+        self.inventory: InventoryRepository = SqlInventoryRepository(sessions, audit=audit)
         self.runs: RunRepository = SqlRunRepository(sessions, audit=audit)
         self.findings: FindingRepository = SqlFindingRepository(sessions)
         self.components: ComponentRepository = SqlComponentRepository(sessions)
@@ -71,6 +73,24 @@ class Store:
         """One transaction for every repository call made inside: all of them are kept, or
         (when the block raises) none."""
         with self._sessions.write():
+            yield
+
+    @contextmanager
+    def system_transaction(self, system: str | SystemAsset) -> Iterator[None]:
+        """One write transaction, as :meth:`transaction`, that first takes the row lock of
+        ``system`` (a record, id or name; RecordNotFound if there is none): the lock every
+        governance writer takes before it changes a system's records (docs/adr/0018), so
+        what a read-modify-write reads inside cannot change until the block commits.
+
+        The lock is taken by the first statement: on SQLite the write session BEGINs
+        IMMEDIATE only when it first runs SQL. Repository reads inside use their own read
+        sessions and see the latest commit, which no writer that locks the system first
+        can change meanwhile (one that does not is serialised by SQLite's database lock,
+        but not on PostgreSQL)."""
+        from aisec.store.governance_rows import system_row
+
+        with self._sessions.write() as session:
+            system_row(session, system, lock=True)
             yield
 
     @property
@@ -118,4 +138,4 @@ def open_store(
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine)
+    return Store(engine, settings=settings)

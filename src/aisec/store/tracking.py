@@ -102,6 +102,9 @@ class StoredRun:
     skipped: tuple[Mapping[str, Any], ...] = ()  # {"location", "format", "reason"}
     finding_count: int = 0  # distinct fingerprints this run saw
     measurement_count: int = 0  # rows of RunRepository.measurements (revision 0004)
+    # Run.checks_applied: the checks that judged something; None when the run did not
+    # record them (made before aisec kept them, or by a maker that does not).
+    checks_applied: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

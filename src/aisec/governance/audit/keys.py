@@ -1,8 +1,9 @@
 """The Ed25519 key that signs checkpoints, and the public key that verifies them.
 
-The private key lives outside the database (``AISEC_AUDIT_KEY``, else
-``.aisec/audit-key.pem``): someone who can write to the database must not also hold what
-signs it. Verifying needs only the public key, which can be handed to an auditor.
+The private key lives outside the database (the ``audit_key`` setting, whose environment
+form is ``AISEC_AUDIT_KEY``; else ``.aisec/audit-key.pem``): someone who can write to the
+database must not also hold what signs it. Verifying needs only the public key, which can
+be handed to an auditor.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import hashlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -18,7 +20,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from aisec.core.errors import ConfigError
 
-ENV_VAR = "AISEC_AUDIT_KEY"
+if TYPE_CHECKING:
+    from aisec.core.settings import Settings
+
+ENV_VAR = "AISEC_AUDIT_KEY"  # the audit_key setting's environment form
 DEFAULT_KEY = Path(".aisec") / "audit-key.pem"
 DEFAULT_PUBLIC_KEY = Path(".aisec") / "audit-key.pub.pem"
 
@@ -67,8 +72,20 @@ class SigningKey:
         )
 
 
-def key_path(environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> Path:
-    configured = (os.environ if environ is None else environ).get(ENV_VAR)
+def key_path(
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    *,
+    settings: Settings | None = None,
+) -> Path:
+    """The signing key's path: the ``audit_key`` setting (``settings``, else read as every
+    setting is: aisec.toml or [tool.aisec] in ``cwd`` < ``AISEC_AUDIT_KEY`` in
+    ``environ``), else ``.aisec/audit-key.pem`` under ``cwd``."""
+    if settings is None:
+        from aisec.core.settings import load_settings
+
+        settings = load_settings(directory=cwd, environ=os.environ if environ is None else environ)
+    configured = settings.audit_key
     return Path(configured) if configured else (cwd or Path.cwd()) / DEFAULT_KEY
 
 
@@ -96,11 +113,21 @@ def load_verify_key(path: Path) -> VerifyKey:
         data = path.read_bytes()
         if b"PRIVATE KEY" in data:
             return load_signing_key(path).public
-        key = serialization.load_pem_public_key(data)
-    except (OSError, ValueError) as exc:
+        return verify_key_from_pem(data)
+    except OSError as exc:
         raise ConfigError(f"cannot read the audit public key {path}: {exc}") from None
+    except ConfigError as exc:
+        raise ConfigError(f"the audit public key {path}: {exc.message}") from None
+
+
+def verify_key_from_pem(data: bytes) -> VerifyKey:
+    """The Ed25519 public key in ``data`` (PEM); ConfigError for anything else."""
+    try:
+        key = serialization.load_pem_public_key(data)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"cannot read a public key: {exc}") from None
     if not isinstance(key, Ed25519PublicKey):
-        raise ConfigError(f"the audit public key {path} is not an Ed25519 public key")
+        raise ConfigError("not an Ed25519 public key")
     return VerifyKey(key)
 
 

@@ -73,27 +73,39 @@ class AuditLog:
         """The key at ``path``, created there only for a log never signed.
 
         A missing key file for a signed log means the wrong path (another working
-        directory, an unset ``AISEC_AUDIT_KEY``): a new key would sign checkpoints that
+        directory, an unset ``audit_key`` setting): a new key would sign checkpoints that
         the existing ones' public key rejects, which reads as tampering. Refused, as is a
-        key other than the one that signed the last checkpoint.
+        key other than the one that signs the log now (the last checkpoint's, or the key
+        a rotation since handed over to).
         """
         from aisec.core.errors import ConfigError
         from aisec.governance.audit.keys import ENV_VAR, load_or_create_signing_key
 
-        existing = self._repository.checkpoints()
-        signed_by = existing[-1].key_id if existing else None
+        signed_by = self._repository.current_key_id()
+        give = f"the log is signed by key id {signed_by}; give that key with audit_key ({ENV_VAR})"
         if signed_by is not None and not (path.exists() or path.is_symlink()):
-            raise ConfigError(
-                f"the log is signed by key id {signed_by}; give that key with {ENV_VAR}",
-                hint=f"there is no key at {path}: not creating a new one",
-            )
+            raise ConfigError(give, hint=f"there is no key at {path}: not creating a new one")
         key = load_or_create_signing_key(path)
         if signed_by is not None and key.key_id != signed_by:
-            raise ConfigError(
-                f"the log is signed by key id {signed_by}; give that key with {ENV_VAR}",
-                hint=f"{path} has key id {key.key_id}",
-            )
+            raise ConfigError(give, hint=f"{path} has key id {key.key_id}")
         return key
+
+    def rotate_key(
+        self, new: SigningKey, *, old: SigningKey | None = None, actor: str = "aisec"
+    ) -> tuple[Entry, Checkpoint]:
+        """Hand signing over from ``old`` (this log's key by default) to ``new``: an
+        ``audit.key-rotated`` entry naming the new public key, signed by the old key, and a
+        checkpoint by the old key covering it. Checkpoints after it verify only with the
+        new key; a verifier given the original public key follows the hand-over. From now
+        on this log signs with ``new``."""
+        signer = old or self.key
+        if signer is None:
+            raise ValueError("a key rotation needs the key in use")
+        made = self._repository.rotate(signer, new, actor)
+        self.key = new
+        if self._repository.signer is not None:
+            self._repository.signer = new
+        return made
 
     def checkpoint(self, key: SigningKey | None = None) -> Checkpoint:
         """Sign the log as it stands (StoreError if it fails verification)."""

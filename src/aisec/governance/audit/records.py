@@ -19,6 +19,10 @@ from aisec.governance.audit.merkle import leaf_hash
 
 ENCODING_VERSION = 1
 CHECKPOINT_HEADER = "aisec audit checkpoint v1"
+ROTATION_HEADER = "aisec audit key rotation v1"
+# The entry that hands signing over to a new key (docs/adr/0018, key rotation).
+ROTATION_ACTION = "audit.key-rotated"
+ROTATION_KIND = "audit-key"
 
 
 def canonical_json(value: Any) -> bytes:
@@ -105,3 +109,10 @@ def checkpoint_message(tree_size: int, root_hex: str, created_at: datetime) -> b
     """The signed text; the header names the format so a signature made for anything else
     (another version, another product) never verifies as a checkpoint."""
     return f"{CHECKPOINT_HEADER}\n{tree_size}\n{root_hex}\n{timestamp(created_at)}".encode()
+
+
+def rotation_message(seq: int, previous_root: str, from_key_id: str, to_key_id: str) -> bytes:
+    """What the outgoing key signs to name its successor: bound to the entry's position and
+    to the root of every entry before it, so that a rotation statement copied elsewhere (in
+    this log or another) does not verify."""
+    return f"{ROTATION_HEADER}\n{seq}\n{previous_root}\n{from_key_id}\n{to_key_id}".encode()

@@ -13,6 +13,10 @@ What each problem means, for someone with write access to the database who chang
   (forged or altered root).
 - ``wrong-key``: a checkpoint names another key than the one verifying: not evidence of
   tampering by itself, but nothing it signs is verified.
+- ``bad-rotation``: a key rotation entry that the key signing at that point did not sign
+  (or that names an unreadable key): it is not followed (:mod:`.rotation`).
+- ``retired-key``: a checkpoint signed by a key of the rotation chain outside its period
+  (the outgoing key signing after the hand-over).
 - ``unsigned``: entries after the last valid checkpoint. Someone who can recompute hashes
   can rewrite them (and delete every checkpoint to make the whole log such a tail), so they
   fail verification unless the caller accepts them (``allow_unsigned_tail``).
@@ -33,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from aisec.governance.audit.merkle import Tree
 from aisec.governance.audit.records import Checkpoint, Entry
+from aisec.governance.audit.rotation import KeyChain, KeyPeriod, is_rotation
 
 if TYPE_CHECKING:
     # cryptography is imported by whoever holds a key: the store, which imports this
@@ -94,6 +99,13 @@ class VerifyReport:
     more_problems: int = 0  # found beyond MAX_PROBLEMS, counted but not listed
     key_id: str = ""  # of the public key verified with
     allow_unsigned_tail: bool = False
+    # The keys followed from that one through signed rotations, with their periods.
+    key_chain: tuple[KeyPeriod, ...] = ()
+
+    @property
+    def current_key_id(self) -> str:
+        """The key that signs the log's next checkpoint: the last of the chain."""
+        return self.key_chain[-1].key_id if self.key_chain else self.key_id
 
     @property
     def ok(self) -> bool:
@@ -113,6 +125,7 @@ class VerifyReport:
             "unsigned_tail": self.unsigned_tail,
             "allow_unsigned_tail": self.allow_unsigned_tail,
             "key_id": self.key_id,
+            "key_chain": [p.to_dict() for p in self.key_chain],
             "problems": [p.to_dict() for p in self.problems],
             "more_problems": self.more_problems,
         }
@@ -128,7 +141,9 @@ def verify(
     expect_root: str | None = None,
 ) -> VerifyReport:
     """Check ``entries`` (in seq order, as stored) against ``checkpoints``, and against an
-    auditor's own record of the root at ``expect_size`` when given."""
+    auditor's own record of the root at ``expect_size`` when given. ``key`` is the trust
+    anchor: checkpoints are accepted from it and from the keys it hands over to through
+    signed rotations, each within its period (:mod:`.rotation`)."""
     if expect_root is not None and expect_size is None:
         raise ValueError("expect_root needs expect_size: a root is the root of a size")
     by_size: dict[int, list[Checkpoint]] = {}
@@ -138,6 +153,7 @@ def verify(
     valid_roots: dict[int, bool] = {}
     pending = deque(sorted(by_size))  # checkpoint sizes not yet reached, smallest first
     tree = Tree()
+    chain = KeyChain(key)
     expected, last = 1, None
     root_at_expected = _EMPTY_ROOT if expect_size == 0 else None
     for entry in entries:
@@ -154,6 +170,8 @@ def verify(
         if last is not None and entry.recorded_at < last.recorded_at:
             reason = f"recorded before seq {last.seq}: the entries are out of order"
             problems.append(Problem("reordered", reason, entry.seq))
+        if is_rotation(entry) and computed.hex() == entry.leaf_hash:
+            _follow(chain, entry, tree, problems)
         tree.append(computed)
         if tree.size == expect_size:
             root_at_expected = tree.root().hex()
@@ -166,7 +184,7 @@ def verify(
         reason = f"the checkpoint covers {size} entries, the log ends at seq {expected - 1}"
         problems.append(Problem("truncated", reason, tree_size=size))
         valid_roots[size] = False
-    signed = {c.tree_size for c in checkpoints if _signature_ok(c, key, problems)}
+    signed = {c.tree_size for c in checkpoints if _signature_ok(c, chain, problems)}
     verified = max((s for s in signed if valid_roots.get(s)), default=0)
     unsigned = max(0, tree.size - verified)
     if unsigned and not allow_unsigned_tail:
@@ -188,7 +206,16 @@ def verify(
         more_problems=problems.more,
         key_id=key.key_id,
         allow_unsigned_tail=allow_unsigned_tail,
+        key_chain=tuple(chain.periods),
     )
+
+
+def _follow(chain: KeyChain, entry: Entry, tree: Tree, problems: _Problems) -> None:
+    """Follow the rotation ``entry``, read after the entries in ``tree``."""
+    refused = chain.rotate(entry, tree.root().hex())
+    if refused is not None:
+        reason = f"key rotation not followed: {refused}"
+        problems.append(Problem("bad-rotation", reason, entry.seq))
 
 
 def _check_expected(
@@ -231,16 +258,10 @@ def _check_roots(checkpoints: list[Checkpoint], tree: Tree, problems: _Problems)
     return ok
 
 
-def _signature_ok(checkpoint: Checkpoint, key: VerifyKey, problems: _Problems) -> bool:
-    # Only the signature decides; the key id (not signed) only explains a failure: a
-    # checkpoint naming another key is most likely verified with the wrong public key (an
-    # operator's mistake), which must not read as tampering.
-    if key.verifies(checkpoint.message(), checkpoint.signature):
+def _signature_ok(checkpoint: Checkpoint, chain: KeyChain, problems: _Problems) -> bool:
+    found = chain.judge(checkpoint)
+    if found is None:
         return True
-    if checkpoint.key_id != key.key_id:
-        reason = f"wrong key (signed by key id {checkpoint.key_id}, verifying with {key.key_id})"
-        problems.append(Problem("wrong-key", reason, tree_size=checkpoint.tree_size))
-    else:
-        reason = "the signature does not verify: the checkpoint was altered or forged"
-        problems.append(Problem("bad-signature", reason, tree_size=checkpoint.tree_size))
+    kind, reason = found
+    problems.append(Problem(kind, reason, tree_size=checkpoint.tree_size))
     return False
