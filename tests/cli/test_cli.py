@@ -144,16 +144,22 @@ def test_demo_catches_the_trapped_files_and_stores_the_result(tmp_path):
     assert "testing the tumour-screening model" in done.stderr
     assert "PASSED" in done.stdout and "FAILED" in done.stdout
     assert checks - {"modelfile.pickle.dangerous-call"} <= {
-        c for c in checks if c.startswith("assurance.")
+        c for c in checks if c.startswith(("assurance.", "data."))
     }
     assert any(c.startswith("assurance.") for c in checks)
+    # the training-data half: the extract's personal-data columns and its pasted key
+    assert "personal-data columns and its pasted API key were found" in done.stderr
+    assert {"data.pii.column", "data.secret.exposed"} <= checks
+    assert "sk-proj-…" in done.stdout
     html = (tmp_path / "aisec-demo-report.html").read_text()
     assert "<svg" in html and "membership inference" in html
     from aisec.store import open_store
 
     with open_store(f"sqlite:///{tmp_path / '.aisec' / 'aisec.db'}") as store:
         linked = store.runs.for_system("tumour-screening-demo", kind="test")
+        scans = store.runs.for_system("tumour-screening-demo", kind="scan")
     assert len(linked) == 1  # the model tests count for the demo system's gates
+    assert any("data.pii.column" in (r.checks_applied or ()) for r in scans)
 
 
 def test_demo_without_the_store_leaves_nothing_behind(tmp_path):

@@ -9,6 +9,7 @@ from aisec.assurance.plans.result import Status, TestOutcome
 from aisec.core.check import Check, metadata_problems
 from aisec.core.finding import Location
 from aisec.core.registry import default_registry
+from aisec.data.subjects import DatasetColumn, DatasetFile, DatasetSecret, DatasetValue
 from aisec.discovery.subjects import KeyCandidate, LoaderCall
 from aisec.inventory.signature_report import SignatureReport, SignatureStatus
 from aisec.modelfile.pickle.report import PickleReport
@@ -24,6 +25,10 @@ EMPTY_SUBJECTS = {
     "loader-call": lambda: LoaderCall(Location("x.py"), ""),
     "key-candidate": lambda: KeyCandidate(Location("x.py")),
     "assurance-outcome": lambda: TestOutcome("t", "evasion", "m", Status.PASSED),
+    "dataset-column": lambda: DatasetColumn(Location("d.csv", column="c")),
+    "dataset-value": lambda: DatasetValue(Location("d.csv", row=1, column="c")),
+    "dataset-secret": lambda: DatasetSecret(Location("d.csv", row=1, column="c")),
+    "dataset-file": lambda: DatasetFile(Location("d.csv")),
 }
 
 

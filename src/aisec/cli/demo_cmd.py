@@ -58,7 +58,8 @@ def demo(
         )
         if store:
             _store(target, run, settings, registry)
-    tested = _assurance(settings, store)
+        data_ok = _data_scan(target / "training-data", settings, registry, store)
+    tested = _assurance(settings, store) and data_ok
     flagged = {
         f.location.path.rsplit("/", 1)[-1] for f in run.findings if f.severity >= settings.fail_on
     }
@@ -99,6 +100,51 @@ def _store(target: Path, run: Run, settings: Settings, registry: Registry) -> No
         f"{done.vulnerabilities} open findings as vulnerabilities",
         err=True,
     )
+
+
+def _data_scan(directory: Path, settings: Settings, registry: Registry, store: bool) -> bool:
+    """The training-data half: an intake extract with personal data and a pasted key.
+    False when the scan does not report what the extract is known to hold."""
+    import importlib.util
+
+    if not all(importlib.util.find_spec(m) for m in ("pyarrow", "phonenumbers")):
+        typer.echo("aisec demo: dataset scan skipped: pip install 'aisec[data]'", err=True)
+        return True
+    from aisec.cli.scan_cmd import render_report
+    from aisec.demo.datasets import EXPECTED_COLUMNS, EXPECTED_SECRETS, write_demo_dataset
+    from aisec.services.scanning import scan
+
+    path = write_demo_dataset(directory)
+    typer.echo(f"aisec demo: scanning the training-data extract {path.name}...", err=True)
+    run = scan([directory], settings, registry=registry)
+    sys.stdout.write(
+        render_report(run, "console", settings.fail_on, registry.enabled(), to_terminal=True)
+    )
+    if store:
+        from aisec.demo.storing import DEMO_SYSTEM
+        from aisec.services.recording import record_run
+
+        record_run(run, settings, exit_code=run.exit_code(settings.fail_on), system=DEMO_SYSTEM)
+    columns = {
+        str(f.location.column): f.evidence.get("entity")
+        for f in run.findings
+        if f.check_id == "data.pii.column"
+    }
+    secrets = sum(f.check_id == "data.secret.exposed" for f in run.findings)
+    if all(columns.get(c) == e for c, e in EXPECTED_COLUMNS.items()) and (
+        secrets == EXPECTED_SECRETS
+    ):
+        typer.echo(
+            f"aisec demo: the extract's {len(EXPECTED_COLUMNS)} personal-data columns and its "
+            "pasted API key were found.",
+            err=True,
+        )
+        return True
+    typer.echo(
+        f"aisec demo: unexpected dataset result: columns {columns}, {secrets} credentials",
+        err=True,
+    )
+    return False
 
 
 REPORT = Path("aisec-demo-report.html")

@@ -16,6 +16,7 @@ from aisec.cli import (
     audit_cmd,
     bom_cmd,
     checks_cmd,
+    data_cmd,
     demo_cmd,
     discover_cmd,
     findings_cmd,
@@ -47,6 +48,7 @@ app.add_typer(inventory_cmd.app, name="inventory")
 app.add_typer(findings_cmd.app, name="findings")
 app.add_typer(govern_cmd.app, name="govern")
 app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(data_cmd.app, name="data")
 app.command("gate")(gate_cmd.gate_command)
 
 

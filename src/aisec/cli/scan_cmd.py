@@ -49,6 +49,13 @@ def scan(
     workers: Annotated[
         int | None, typer.Option("--workers", help="Processes used for many files.")
     ] = None,
+    executor: Annotated[
+        str | None,
+        typer.Option(
+            "--executor",
+            help="Where the work runs: local, dask (a cluster on this machine), dask://host:port.",
+        ),
+    ] = None,
     timeout: Annotated[
         float | None, typer.Option("--timeout", help="Seconds allowed per file.")
     ] = None,
@@ -85,7 +92,8 @@ def scan(
     database: RecordDatabaseOption = None,
     system: SystemOption = None,
 ) -> int:
-    """Scan model files statically for code execution, tampering and malformed structure.
+    """Scan model files statically for code execution, tampering and malformed structure,
+    and datasets for personal data and credentials.
 
     Nothing is loaded or executed. Exit codes: 0 clean, 1 findings at or above
     --fail-on, 2 usage error, 3 some input could not be fully analysed.
@@ -100,6 +108,7 @@ def scan(
     overrides: dict[str, Any] = {
         "fail_on": fail_on.value if fail_on else None,
         "workers": workers,
+        "executor": executor,
         "timeout_seconds": timeout,
         "strict": strict,
         "baseline": baseline,

@@ -40,8 +40,8 @@ class Location:
             text += f"@{self.offset}"
         if self.row is not None:
             text += f":{self.row}"
-            if self.column is not None:
-                text += f":{self.column}"
+        if self.column is not None:  # a column without a row: the whole column
+            text += f":{self.column}"
         return text
 
     def to_dict(self) -> dict[str, Any]:

@@ -232,7 +232,12 @@ def scan(
     files = [item for item in items if isinstance(item, tuple)]
     run = Run("scan", targets, __version__, settings.to_dict())
     scanner = FileScanner(settings, registry.enabled())
-    executor = make_executor(settings.workers if len(files) > 1 else 1)
+    if len(files) > 1:
+        executor = make_executor(settings.workers, settings.executor)
+        # Absolute paths to open: a Dask worker may run in another directory.
+        files = [(os.path.abspath(path), display) for path, display in files]
+    else:
+        executor = make_executor(1)
     data_files: dict[str, str] = {}
     run.record_checks(())  # this run records its checks, even when none applied
     try:

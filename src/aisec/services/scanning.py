@@ -34,6 +34,7 @@ def scan(
     """
     from aisec.inventory.signature_scan import add_signature_findings, verify_targets
     from aisec.modelfile.scanner import scan as scan_files
+    from aisec.services.dataset_scanning import add_dataset_scan
 
     settings = settings or Settings()
     registry = registry or default_registry()
@@ -42,6 +43,7 @@ def scan(
         baseline = load_baseline(settings, writing=write_baseline)
     signatures = verify_targets(targets, settings)  # [] unless require_signature
     run = scan_files(targets, settings, registry=registry, progress=progress)
+    add_dataset_scan(run, settings, registry)
     add_signature_findings(run, signatures, registry)
     apply_policy(run, settings, registry.enabled(), baseline=baseline, read_configured=False)
     if write_baseline is not None:

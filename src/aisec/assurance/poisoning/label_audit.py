@@ -59,7 +59,8 @@ def out_of_fold_probabilities(
             f"a class has only {smallest} training rows, fewer than folds={folds}",
             hint="lower folds or give more training rows of every class",
         )
-    probs = np.zeros((len(x), n_classes), dtype=np.float64)
+    # x.shape, not len(x): a scipy sparse matrix has no len().
+    probs = np.zeros((x.shape[0], n_classes), dtype=np.float64)
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train_idx, held_idx in splitter.split(x, y):
         model = fit_fresh(factory, x[train_idx], y[train_idx])

@@ -80,7 +80,7 @@ def full_probabilities(model: Any, x: FloatArray, n_classes: int) -> FloatArray:
         )
     raw = np.asarray(model.predict_proba(x), dtype=np.float64)
     seen = np.asarray(model.classes_, dtype=np.int64)
-    out = np.zeros((len(x), n_classes), dtype=np.float64)
+    out = np.zeros((raw.shape[0], n_classes), dtype=np.float64)  # x may be sparse: no len()
     out[:, seen] = raw
     return out
 

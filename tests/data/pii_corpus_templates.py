@@ -1,0 +1,205 @@
+"""Sentence templates per language: where a value sits and the words around it. "{}" marks the
+value. PERSON, DATE_OF_BIRTH and NATIONAL_ID always come with the context a reader would use
+to recognise them ("Dear ...", "date of birth", "BSN"); the others sometimes stand bare."""
+
+from __future__ import annotations
+
+LANGUAGE = {
+    "en_US": "en",
+    "en_GB": "en",
+    "de_DE": "de",
+    "fr_FR": "fr",
+    "es_ES": "es",
+    "it_IT": "it",
+    "nl_NL": "nl",
+}
+REGION = {locale: locale[-2:] for locale in LANGUAGE}
+
+GREETING = {
+    "en": ("Dear {},", "Hello {},", "Hi {},"),
+    "de": ("Guten Tag {},", "Hallo {},", "Liebe {},"),
+    "fr": ("Bonjour {},", "Cher {},", "Chère {},"),
+    "es": ("Estimado {}:", "Hola {},", "Querida {},"),
+    "it": ("Gentile {},", "Cara {},", "Buongiorno {},"),
+    "nl": ("Beste {},", "Geachte {},", "Hallo {},"),
+}
+SIGN_OFF = {
+    "en": ("Best regards,\n{}", "Kind regards,\n{}", "Thanks,\n{}"),
+    "de": ("Mit freundlichen Grüßen\n{}", "Viele Grüße\n{}"),
+    "fr": ("Cordialement,\n{}", "Bien à vous,\n{}"),
+    "es": ("Saludos cordiales,\n{}", "Atentamente,\n{}"),
+    "it": ("Cordiali saluti,\n{}", "Distinti saluti,\n{}"),
+    "nl": ("Met vriendelijke groet,\n{}", "Groeten,\n{}"),
+}
+
+_EN = {
+    "EMAIL_ADDRESS": ("Please write to {} with any questions.", "Email: {}", "cc {} on the reply"),
+    "PHONE_NUMBER": ("Call me on {} after five.", "Phone: {}", "mobile {}"),
+    "CREDIT_CARD": ("The card on file is {}.", "Card number: {}"),
+    "IBAN_CODE": ("Please transfer the amount to IBAN {}.", "IBAN: {}"),
+    "IP_ADDRESS": ("The login came from {} yesterday.", "client_ip={}"),
+    "MAC_ADDRESS": ("Device MAC {} was registered.", "hw address: {}"),
+    "US_SSN": ("SSN: {}", "Her social security number is {}."),
+    "UK_NINO": ("National Insurance number: {}", "NI number {} is on the payslip."),
+    "DATE_OF_BIRTH": ("Date of birth: {}", "I was born on {}.", "DOB {}"),
+    "PERSON": ("Name: {}", "Contact person: {}", "I spoke with {} on the phone."),
+    "POSTAL_ADDRESS": ("Address: {}", "Please ship it to {}."),
+}
+SENTENCES: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": _EN,
+    "de": {
+        "EMAIL_ADDRESS": ("Schreiben Sie bitte an {}.", "E-Mail: {}"),
+        "PHONE_NUMBER": ("Rufen Sie mich unter {} an.", "Tel.: {}", "Handy {}"),
+        "CREDIT_CARD": ("Die hinterlegte Kreditkarte ist {}.", "Kartennummer: {}"),
+        "IBAN_CODE": ("Bitte überweisen Sie den Betrag auf IBAN {}.", "IBAN: {}"),
+        "IP_ADDRESS": ("Die Anmeldung kam von {}.", "client_ip={}"),
+        "MAC_ADDRESS": ("Das Gerät mit der MAC-Adresse {} wurde registriert.",),
+        "NATIONAL_ID": ("Steuer-ID: {}", "Meine Steueridentifikationsnummer lautet {}."),
+        "DATE_OF_BIRTH": ("Geburtsdatum: {}", "Ich bin am {} geboren."),
+        "PERSON": ("Name: {}", "Ansprechpartner: {}", "Ich habe mit {} telefoniert."),
+        "POSTAL_ADDRESS": ("Anschrift: {}", "Bitte liefern Sie an {}."),
+    },
+    "fr": {
+        "EMAIL_ADDRESS": ("Écrivez-moi à {} si besoin.", "Courriel : {}"),
+        "PHONE_NUMBER": ("Appelez-moi au {} demain.", "Tél. : {}", "portable {}"),
+        "CREDIT_CARD": ("La carte enregistrée est la {}.", "Numéro de carte : {}"),
+        "IBAN_CODE": ("Merci de virer le montant sur l'IBAN {}.", "IBAN : {}"),
+        "IP_ADDRESS": ("La connexion venait de {} hier.", "client_ip={}"),
+        "MAC_ADDRESS": ("L'appareil d'adresse MAC {} a été enregistré.",),
+        "NATIONAL_ID": ("N° de sécurité sociale : {}", "Mon numéro NIR est le {}."),
+        "DATE_OF_BIRTH": ("Date de naissance : {}", "Je suis né le {}."),
+        "PERSON": ("Nom : {}", "Interlocuteur : {}", "J'ai parlé avec {} au téléphone."),
+        "POSTAL_ADDRESS": ("Adresse : {}", "Merci de livrer au {}."),
+    },
+    "es": {
+        "EMAIL_ADDRESS": ("Escríbame a {} si tiene dudas.", "Correo: {}"),
+        "PHONE_NUMBER": ("Llámeme al {} por la tarde.", "Tel.: {}", "móvil {}"),
+        "CREDIT_CARD": ("La tarjeta registrada es la {}.", "Número de tarjeta: {}"),
+        "IBAN_CODE": ("Transfiera el importe al IBAN {}.", "IBAN: {}"),
+        "IP_ADDRESS": ("El acceso vino de {} ayer.", "client_ip={}"),
+        "MAC_ADDRESS": ("El dispositivo con MAC {} quedó registrado.",),
+        "NATIONAL_ID": ("DNI: {}", "Mi número de identidad (NIE/DNI) es {}."),
+        "DATE_OF_BIRTH": ("Fecha de nacimiento: {}", "Nací el {}."),
+        "PERSON": ("Nombre: {}", "Persona de contacto: {}", "Hablé con {} por teléfono."),
+        "POSTAL_ADDRESS": ("Dirección: {}", "Envíelo a {}."),
+    },
+    "it": {
+        "EMAIL_ADDRESS": ("Scrivetemi a {} per domande.", "Email: {}"),
+        "PHONE_NUMBER": ("Chiamatemi al {} nel pomeriggio.", "Tel.: {}", "cellulare {}"),
+        "CREDIT_CARD": ("La carta registrata è la {}.", "Numero carta: {}"),
+        "IBAN_CODE": ("Si prega di bonificare l'importo sull'IBAN {}.", "IBAN: {}"),
+        "IP_ADDRESS": ("L'accesso proveniva da {} ieri.", "client_ip={}"),
+        "MAC_ADDRESS": ("Il dispositivo con indirizzo MAC {} è stato registrato.",),
+        "NATIONAL_ID": ("Codice fiscale: {}", "Il mio C.F. è {}."),
+        "DATE_OF_BIRTH": ("Data di nascita: {}", "Sono nato il {}."),
+        "PERSON": ("Nome: {}", "Referente: {}", "Ho parlato con {} al telefono."),
+        "POSTAL_ADDRESS": ("Indirizzo: {}", "Spedire a {}."),
+    },
+    "nl": {
+        "EMAIL_ADDRESS": ("Mail me op {} bij vragen.", "E-mail: {}"),
+        "PHONE_NUMBER": ("Bel me op {} na vijven.", "Tel.: {}", "mobiel {}"),
+        "CREDIT_CARD": ("De geregistreerde creditcard is {}.", "Kaartnummer: {}"),
+        "IBAN_CODE": ("Maak het bedrag over naar IBAN {}.", "IBAN: {}"),
+        "IP_ADDRESS": ("De login kwam gisteren van {}.", "client_ip={}"),
+        "MAC_ADDRESS": ("Het apparaat met MAC-adres {} is geregistreerd.",),
+        "NATIONAL_ID": ("BSN: {}", "Mijn burgerservicenummer is {}."),
+        "DATE_OF_BIRTH": ("Geboortedatum: {}", "Ik ben geboren op {}."),
+        "PERSON": ("Naam: {}", "Contactpersoon: {}", "Ik heb {} gesproken."),
+        "POSTAL_ADDRESS": ("Adres: {}", "Graag leveren op {}."),
+    },
+}
+
+# Look-alikes that are not personal data. Keys name the kind (reported with false positives).
+NEGATIVES: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "version": ("Upgrading to version {} fixes it.",),
+        "order": ("Order {} has shipped.", "Your reference is {}."),
+        "uuid": ("Request id {} failed.",),
+        "sha": ("Fixed in commit {}.",),
+        "hash": ("sha256: {}",),
+        "price": ("The total is {}.",),
+        "timestamp": ("Logged at {}.",),
+        "epoch": ("ts={}",),
+        "date": ("Invoice date: {}", "The meeting is on {}."),
+    },
+    "de": {
+        "version": ("Mit Version {} ist das behoben.",),
+        "order": ("Bestellung {} wurde versandt.", "Ihr Aktenzeichen ist {}."),
+        "uuid": ("Vorgang {} ist fehlgeschlagen.",),
+        "sha": ("Behoben in Commit {}.",),
+        "hash": ("sha256: {}",),
+        "price": ("Der Gesamtbetrag ist {}.",),
+        "timestamp": ("Protokolliert um {}.",),
+        "epoch": ("ts={}",),
+        "date": ("Rechnungsdatum: {}", "Der Termin ist am {}."),
+    },
+    "fr": {
+        "version": ("La version {} corrige cela.",),
+        "order": ("La commande {} est partie.", "Votre référence est {}."),
+        "uuid": ("La requête {} a échoué.",),
+        "sha": ("Corrigé dans le commit {}.",),
+        "hash": ("sha256: {}",),
+        "price": ("Le total est de {}.",),
+        "timestamp": ("Enregistré à {}.",),
+        "epoch": ("ts={}",),
+        "date": ("Date de facture : {}", "La réunion a lieu le {}."),
+    },
+    "es": {
+        "version": ("La versión {} lo corrige.",),
+        "order": ("El pedido {} ha salido.", "Su referencia es {}."),
+        "uuid": ("La solicitud {} falló.",),
+        "sha": ("Corregido en el commit {}.",),
+        "hash": ("sha256: {}",),
+        "price": ("El total es {}.",),
+        "timestamp": ("Registrado a las {}.",),
+        "epoch": ("ts={}",),
+        "date": ("Fecha de factura: {}", "La reunión es el {}."),
+    },
+    "it": {
+        "version": ("La versione {} lo risolve.",),
+        "order": ("L'ordine {} è stato spedito.", "Il vostro riferimento è {}."),
+        "uuid": ("La richiesta {} è fallita.",),
+        "sha": ("Corretto nel commit {}.",),
+        "hash": ("sha256: {}",),
+        "price": ("Il totale è {}.",),
+        "timestamp": ("Registrato alle {}.",),
+        "epoch": ("ts={}",),
+        "date": ("Data fattura: {}", "La riunione è il {}."),
+    },
+    "nl": {
+        "version": ("Versie {} lost het op.",),
+        "order": ("Bestelling {} is verzonden.", "Uw kenmerk is {}."),
+        "uuid": ("Verzoek {} is mislukt.",),
+        "sha": ("Opgelost in commit {}.",),
+        "hash": ("sha256: {}",),
+        "price": ("Het totaal is {}.",),
+        "timestamp": ("Gelogd om {}.",),
+        "epoch": ("ts={}",),
+        "date": ("Factuurdatum: {}", "De vergadering is op {}."),
+    },
+}
+
+# How each language writes a date (day, month, year).
+DATE_FORMATS = {
+    "en_US": ("{m:02d}/{d:02d}/{y}", "{month} {d}, {y}", "{y}-{m:02d}-{d:02d}"),
+    "en_GB": ("{d:02d}/{m:02d}/{y}", "{d} {month} {y}", "{y}-{m:02d}-{d:02d}"),
+    "de_DE": ("{d:02d}.{m:02d}.{y}", "{d}.{m}.{y}"),
+    "fr_FR": ("{d:02d}/{m:02d}/{y}",),
+    "es_ES": ("{d:02d}/{m:02d}/{y}", "{d}/{m}/{y}"),
+    "it_IT": ("{d:02d}/{m:02d}/{y}", "{d:02d}-{m:02d}-{y}"),
+    "nl_NL": ("{d:02d}-{m:02d}-{y}", "{d}-{m}-{y}"),
+}
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
