@@ -93,9 +93,10 @@ def _mac(value: str) -> str | None:
 
 def _ip(value: str) -> str | None:
     for separator in (".", ":"):
-        if separator in value:
-            head = value.split(separator, 1)[0]
-            return f"{head}{separator}{ELLIPSIS}" if head else ELLIPSIS
+        head, sep, rest = value.partition(separator)
+        if sep:
+            # The first block only, and only when more than it follows (else it is the value).
+            return f"{head}{separator}{ELLIPSIS}" if head and rest.strip(".:") else ELLIPSIS
     return None
 
 
