@@ -9,7 +9,15 @@ from aisec.assurance.plans.result import Status, TestOutcome
 from aisec.core.check import Check, metadata_problems
 from aisec.core.finding import Location
 from aisec.core.registry import default_registry
-from aisec.data.subjects import DatasetColumn, DatasetFile, DatasetSecret, DatasetValue
+from aisec.core.severity import Severity
+from aisec.data.quality import Indicator
+from aisec.data.subjects import (
+    DatasetColumn,
+    DatasetFile,
+    DatasetIndicator,
+    DatasetSecret,
+    DatasetValue,
+)
 from aisec.discovery.subjects import KeyCandidate, LoaderCall
 from aisec.inventory.signature_report import SignatureReport, SignatureStatus
 from aisec.modelfile.pickle.report import PickleReport
@@ -29,6 +37,9 @@ EMPTY_SUBJECTS = {
     "dataset-value": lambda: DatasetValue(Location("d.csv", row=1, column="c")),
     "dataset-secret": lambda: DatasetSecret(Location("d.csv", row=1, column="c")),
     "dataset-file": lambda: DatasetFile(Location("d.csv")),
+    "dataset-indicator": lambda: DatasetIndicator(
+        Location("d.csv"), Indicator("duplicate-rows", "t", Severity.LOW, False, 0, 10)
+    ),
 }
 
 

@@ -190,10 +190,15 @@ def test_one_long_dictionary_value_on_every_row_stays_bounded(tmp_path, kind):
         assert path.stat().st_size < 10_000
     else:
         _write_arrow(path, pa.table({"s": column}), compression="zstd")
-    chunks = _read_all(path, limits=ReadLimits(max_chunk_bytes=1 << 20))
+    if kind == "parquet":
+        # 64 MiB of text from a 10 kB file: beyond the inflation ratio once decoded.
+        with pytest.raises(DatasetLimitExceeded) as caught:
+            _read_all(path)
+        assert caught.value.limit == "max_inflate_ratio"
+    chunks = _read_all(path, limits=ReadLimits(max_chunk_bytes=1 << 20, max_inflate_ratio=10**7))
     assert max(c.num_rows for c in chunks) <= 32
     assert sum(c.num_rows for c in chunks) == 2000
-    capped = _read_all(path, limits=ReadLimits(max_cell_bytes=1000))
+    capped = _read_all(path, limits=ReadLimits(max_cell_bytes=1000, max_inflate_ratio=10**7))
     cells = [cell for c in capped for cell in c.columns["s"]]
     assert cells == [None, "short"] * 1000
     assert len([s for c in capped for s in c.skipped]) == 1000

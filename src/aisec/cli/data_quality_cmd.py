@@ -1,6 +1,12 @@
 """``aisec data check`` and ``aisec data snapshot``: poisoning and quality indicators.
 
-Exit codes of ``check``: 0 no indicator at or above ``--fail-on`` fired; 1 one did;
+``check`` makes a run (kind ``data-check``): each indicator that fired is a finding of
+its ``data.quality.*`` check, rendered like ``aisec scan``'s report and recorded in the
+store like a scan (``--record``, ``--database``, ``--system``). The console report keeps
+the list of every indicator, fired or not, with its statistic, ahead of the findings;
+JSON is the run's report with the indicators under ``quality``.
+
+Exit codes of ``check``: 0 no finding at or above ``--fail-on``; 1 one or more;
 2 usage or configuration error (a missing path, a bad option); 3 an input could not be
 analysed (a malformed or unreadable dataset or snapshot, a line over the byte cap).
 ``snapshot`` exits 0, 2 or 3 alike.
@@ -10,22 +16,28 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from aisec.cli.options import SeverityName
+from aisec.cli.options import Format, RecordDatabaseOption, RecordOption, SeverityName
 
 if TYPE_CHECKING:
     from aisec.core.errors import AnalysisError
+    from aisec.core.run import Run
+    from aisec.core.settings import Settings
     from aisec.data.quality import QualityReport
+    from aisec.services.data_checking import DataCheck
 
-
-class Output(StrEnum):
-    console = "console"
-    json = "json"
+SystemOption = Annotated[
+    str | None,
+    typer.Option(
+        "--system",
+        metavar="NAME",
+        help="Link the recorded run to this AI system of the inventory (implies --record).",
+    ),
+]
 
 
 def check(
@@ -46,9 +58,11 @@ def check(
         ),
     ] = None,
     fail_on: Annotated[
-        SeverityName,
-        typer.Option("--fail-on", help="Exit 1 when an indicator of this severity fires."),
-    ] = SeverityName.high,
+        SeverityName | None,
+        typer.Option(
+            "--fail-on", help="Exit 1 on findings at or above this severity [default: high]."
+        ),
+    ] = None,
     sample_cap: Annotated[
         int,
         typer.Option(
@@ -73,17 +87,29 @@ def check(
         ),
     ] = 4096,
     seed: Annotated[int, typer.Option("--seed", help="Seed of every random choice.")] = 0,
-    fmt: Annotated[Output, typer.Option("--format", "-f", help="Output format.")] = Output.console,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.console,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")
+    ] = None,
+    record: RecordOption = None,
+    database: RecordDatabaseOption = None,
+    system: SystemOption = None,
 ) -> int:
     """Check training data for poisoning and quality problems: duplicates and near
     duplicates with conflicting labels, label issues, outliers, label leakage, trigger
-    phrases, train/test overlap, and shifts against a reference. Exit 1 when an
-    indicator at or above --fail-on fires; 2 on a usage error, 3 when an input cannot be
-    analysed."""
-    from aisec.core.errors import AnalysisError
-    from aisec.core.severity import Severity
-    from aisec.data.quality import CheckOptions, check_dataset
+    phrases, train/test overlap, and shifts against a reference. Each indicator that
+    fires is a finding of its data.quality check. Exit 1 on findings at or above
+    --fail-on; 2 on a usage error, 3 when an input cannot be analysed."""
+    from aisec.core.settings import load_settings
+    from aisec.data.quality import CheckOptions
+    from aisec.services.data_checking import check_data
 
+    overrides: dict[str, Any] = {
+        "fail_on": fail_on.value if fail_on else None,
+        # --system asks for the run as evidence: it is recorded unless --no-record says not.
+        "record_runs": True if system and record is None else record,
+    }
+    settings = load_settings(overrides)
     options = CheckOptions(
         label=label,
         sample_cap=sample_cap,
@@ -92,16 +118,14 @@ def check(
         max_line_bytes=max_line_kib * 1024,
         seed=seed,
     )
-    try:
-        report = check_dataset(train, test=test, reference=reference, options=options)
-    except AnalysisError as exc:
-        _not_analysed(exc)
-    fired = report.fired_at(Severity.parse(fail_on.value))
-    code = 1 if fired else 0
-    if fmt is Output.json:
-        typer.echo(json.dumps(report.to_dict() | {"exit_code": code}, indent=2))
-    else:
-        typer.echo(_text(report))
+    done = check_data(train, test=test, reference=reference, options=options, settings=settings)
+    for error in done.run.errors:
+        sys.stderr.write(f"aisec: error {error}\n")
+    _write(_render(done, fmt.value, settings, to_terminal=output is None), output)
+    if output is not None and fmt is not Format.console:
+        typer.echo(_render(done, "console", settings, to_terminal=False), nl=False, err=True)
+    code = done.run.exit_code(settings.fail_on)
+    _record(done.run, settings, code, database, system)
     if code:
         raise typer.Exit(code)
     return 0
@@ -157,6 +181,52 @@ def _not_analysed(exc: AnalysisError) -> NoReturn:
     if exc.hint:
         sys.stderr.write(f"  hint: {exc.hint}\n")
     raise typer.Exit(3)
+
+
+def _render(done: DataCheck, fmt: str, settings: Settings, *, to_terminal: bool) -> str:
+    from aisec.cli.scan_cmd import render_report
+    from aisec.core.registry import default_registry
+
+    rules = default_registry().enabled()
+    text = render_report(done.run, fmt, settings.fail_on, rules, to_terminal=to_terminal)
+    if fmt == "json":
+        from aisec.report.json_report import jsonable, report_dict
+
+        data = report_dict(done.run, settings.fail_on)
+        data["quality"] = jsonable(done.report.to_dict()) if done.report else None
+        return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    if fmt == "console" and done.report is not None:
+        return _text(done.report) + "\n\n" + text
+    return text
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from aisec.core.errors import InputError
+
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(
+            f"cannot write {output}: {exc.strerror}", hint="check the directory"
+        ) from None
+
+
+def _record(
+    run: Run, settings: Settings, code: int, database: str | None, system: str | None
+) -> None:
+    """After the report is out, so that a slow or broken store cannot withhold it."""
+    from aisec.services.recording import record_run, should_record
+
+    if not should_record(settings, database):
+        if system:
+            sys.stderr.write(f"aisec: warning: run not recorded, so not linked to {system!r}\n")
+        return
+    recorded = record_run(run, settings, exit_code=code, url=database, system=system)
+    if recorded.warning:
+        sys.stderr.write(f"aisec: warning: {recorded.warning}\n")
 
 
 def _text(report: QualityReport) -> str:

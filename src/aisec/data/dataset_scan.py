@@ -101,12 +101,19 @@ def scan_datasets(
                 # misled the planner, a broken row group): the file again, as one partition,
                 # which reports what it reads up to the problem.
                 parts = [scanner(Partition(path, display, fmt, 0))]
-            _merge_file(judge, out, display, fmt, os.path.getsize(path), parts, max_listed)
+            _merge_file(judge, out, display, fmt, _size(path), parts, max_listed)
     finally:
         pool.close()
     out.applied = judge.applied
     out.errors.extend(judge.errors)
     return out
+
+
+def _size(path: str) -> int | None:
+    try:
+        return os.path.getsize(path)
+    except OSError:  # removed while it was being scanned: its findings still count
+        return None
 
 
 def _plan(path: str, display: str, fmt: str, partition_bytes: int) -> list[Partition]:
@@ -121,7 +128,7 @@ def _merge_file(
     out: DatasetScanResult,
     display: str,
     fmt: str,
-    size: int,
+    size: int | None,
     parts: list[PartitionResult],
     max_listed: int,
 ) -> None:

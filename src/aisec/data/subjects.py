@@ -9,8 +9,13 @@ empty subject: the checks yield nothing for it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aisec.core.finding import Location
+
+if TYPE_CHECKING:
+    # Only for the annotation: the quality package needs pandas, a subject must not.
+    from aisec.data.quality.indicator import Indicator
 
 
 @dataclass(frozen=True)
@@ -67,3 +72,18 @@ class DatasetFile:
     format: str = ""
     problem: str = ""
     kind: str = "dataset-file"
+
+
+@dataclass(frozen=True)
+class DatasetIndicator:
+    """One quality or poisoning indicator computed on a dataset (``aisec data check``).
+
+    ``location`` is the training data checked; ``compared_with`` the test set or
+    reference the indicator compared it with ("" when none). An indicator that did not
+    fire, or none at all, is an empty subject.
+    """
+
+    location: Location
+    indicator: Indicator | None = None
+    compared_with: str = ""
+    kind: str = "dataset-indicator"

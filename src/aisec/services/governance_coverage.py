@@ -14,7 +14,9 @@ Which checks a run stands as evidence for:
   every check it ran;
 * linked test runs: the assurance checks of each test type that produced measurements,
   taken from the newest run that ran the type, failed for a check with open findings
-  (its failed thresholds) in that run.
+  (its failed thresholds) in that run;
+* linked data checks (``aisec data check``): the quality checks the newest check of each
+  dataset (or train/test pair) computed, failed for a check with open findings.
 
 Runs count only through their link to the system, as for the gates.
 """
@@ -126,6 +128,17 @@ def checks_run(store: Store, system: str, today: date) -> dict[str, list[CheckRu
         seen |= fresh
         ids = [c.id for c in assurance if fresh & set(getattr(c, "test_types", ()))]
         for check_id, judgement in _judged(ids, run, _test_failures(store, run, today)).items():
+            out.setdefault(check_id, []).append(judgement)
+    checked: set[tuple[str, ...]] = set()
+    for run in store.runs.for_system(system, "data-check"):  # newest first
+        # Each dataset's (or train/test pair's) latest check is the current evidence.
+        targets = tuple(run.targets)
+        if targets in checked or run.checks_applied is None:
+            continue
+        checked.add(targets)
+        failed = _test_failures(store, run, today)
+        for check_id, judgement in _judged(run.checks_applied, run, failed,
+                                           "\n".join(targets)).items():  # fmt: skip
             out.setdefault(check_id, []).append(judgement)
     return out
 

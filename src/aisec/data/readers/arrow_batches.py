@@ -54,12 +54,15 @@ def batch_chunks(
     first_row: int,
     maker: ChunkMaker,
     chunk_rows: int,
+    size: int | None = None,
 ) -> Iterator[Chunk]:
-    """Chunks of one record batch whose first row is row ``first_row`` of the file."""
+    """Chunks of one record batch whose first row is row ``first_row`` of the file;
+    ``size`` is its ``decoded_nbytes`` when the caller has measured it already."""
     limits = maker.limits
     width = leaf_count(pa, batch.schema, limits.max_depth)
     step = rows_per_chunk(chunk_rows, width, limits)
-    size = decoded_nbytes(pa, pc, batch) if batch.num_rows else 0
+    if size is None:
+        size = decoded_nbytes(pa, pc, batch) if batch.num_rows else 0
     if size > limits.max_chunk_bytes:
         per_row = max(size // batch.num_rows, 1)
         step = max(1, min(step, limits.max_chunk_bytes // per_row))

@@ -49,6 +49,10 @@ def text_bound(pa: Any, pc: Any, array: Any) -> int:
             stack.append(current.flatten())
         elif has_bytes(types, kind):
             total += pc.sum(pc.binary_length(current)).as_py() or 0
+        elif types.is_dictionary(kind):
+            # Counted as decoded: one long entry may be referenced by every element.
+            sizes = dictionary_sizes(pa, pc, current)
+            total += 0 if sizes is None else pc.sum(sizes).as_py() or 0
     return total
 
 
@@ -63,10 +67,15 @@ def dictionary_sizes(pa: Any, pc: Any, array: Any) -> Any | None:
 def decoded_nbytes(pa: Any, pc: Any, batch: Any) -> int:
     """Bytes a record batch takes with its string dictionaries decoded."""
     total = 0
+    types = pa.types
     for column in batch.columns:
-        sizes = dictionary_sizes(pa, pc, column) if pa.types.is_dictionary(column.type) else None
-        if sizes is None:
-            total += column.nbytes
-        else:
+        kind = column.type
+        sizes = dictionary_sizes(pa, pc, column) if types.is_dictionary(kind) else None
+        if sizes is not None:
             total += (pc.sum(sizes).as_py() or 0) + column.indices.nbytes
+        elif types.is_nested(kind) and not types.is_dictionary(kind):
+            # A dictionary inside a struct or a list counts its entries once in nbytes.
+            total += max(column.nbytes, text_bound(pa, pc, column))
+        else:
+            total += column.nbytes
     return total

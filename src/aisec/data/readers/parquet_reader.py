@@ -3,7 +3,9 @@ checked before pyarrow parses it (its stated length must fit in the file and und
 each row group's stated size is checked against the inflation caps before it is read, and
 sets how many rows a batch holds; the page reader is buffered, so memory follows the
 batch, not the row group. A row group that cannot be read ends the file after the rows of
-the groups before it were handed out."""
+the groups before it were handed out. Dictionary-encoded columns, found in the footer
+without pyarrow, are read as Arrow dictionaries, so a value referenced by every row is
+measured once before it is copied into any row."""
 
 from __future__ import annotations
 
@@ -14,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from aisec.data.readers.arrow_batches import batch_chunks, check_width
+from aisec.data.readers.arrow_sizes import decoded_nbytes
 from aisec.data.readers.arrowlib import CONVERSION_ERRORS, malformed, pyarrow
 from aisec.data.readers.chunking import ChunkMaker, rows_per_chunk
 from aisec.data.readers.errors import DatasetError, DatasetLimitExceeded, MalformedDataset
+from aisec.data.readers.parquet_dictionaries import dictionary_columns, footer_bytes
 from aisec.data.readers.types import WHOLE_FILE, Chunk, Part, ReadLimits
 
 MAGIC = b"PAR1"
@@ -27,7 +31,8 @@ _STREAM_BUFFER = 1 << 20
 _RATIO_GRACE = 16 * 1024 * 1024
 
 
-def check_footer(path: Path) -> None:
+def check_footer(path: Path) -> int:
+    """The footer's length, once it is known to fit in the file and under the cap."""
     size = path.stat().st_size
     if size < 12:
         raise MalformedDataset("Parquet file too short for its footer", offset=0)
@@ -43,6 +48,7 @@ def check_footer(path: Path) -> None:
         raise MalformedDataset("Parquet footer length exceeds the file", offset=size - 8)
     if footer > MAX_FOOTER_BYTES:
         raise DatasetLimitExceeded("parquet footer bytes", footer)
+    return int(footer)
 
 
 def read_parquet(
@@ -53,7 +59,7 @@ def read_parquet(
     pa = pyarrow("parquet")
     pc = pyarrow("parquet", "compute")
     pq = pyarrow("parquet", "parquet")
-    check_footer(path)
+    dictionaries = dictionary_columns(footer_bytes(path, check_footer(path)))
     file_bytes = path.stat().st_size
     maker = ChunkMaker(display, "parquet", limits)
     options = {
@@ -61,6 +67,9 @@ def read_parquet(
         "pre_buffer": False,
         "thrift_string_size_limit": MAX_FOOTER_BYTES,
         "thrift_container_size_limit": max(limits.max_columns * 16, 1 << 16),
+        # Decoded by pyarrow, one long entry referenced by every row would be copied into
+        # every row of a batch before the caps could measure it.
+        "read_dictionary": sorted(dictionaries),
     }
     try:
         parquet = pq.ParquetFile(str(path), **options)
@@ -82,11 +91,15 @@ def read_parquet(
             try:
                 size = check_group(parquet.metadata.row_group(group), file_bytes, limits)
                 rows = group_batch_rows(size, batch_rows, limits)
+                decoded = 0
                 for batch in parquet.iter_batches(
                     batch_size=rows, row_groups=[group], use_threads=False
                 ):
                     batch.validate(full=True)
-                    yield from batch_chunks(pa, pc, batch, first, maker, chunk_rows)
+                    batch_bytes = decoded_nbytes(pa, pc, batch)
+                    decoded += batch_bytes
+                    check_inflation(decoded, file_bytes, limits)
+                    yield from batch_chunks(pa, pc, batch, first, maker, chunk_rows, batch_bytes)
                     first += batch.num_rows
                     if maker.exhausted:
                         break
@@ -107,11 +120,17 @@ def check_group(meta: Any, file_bytes: int, limits: ReadLimits) -> GroupSize:
     kilobytes of zstd can claim gigabytes of text. Only row-group totals are read: pyarrow
     aborts the process on some malformed column chunk metadata."""
     inflated = max(meta.total_byte_size, 0)
+    check_inflation(inflated, file_bytes, limits)
+    return GroupSize(max(meta.num_rows, 0), inflated)
+
+
+def check_inflation(inflated: int, file_bytes: int, limits: ReadLimits) -> None:
+    """Refuses a row group of ``inflated`` bytes once decompressed, or once its
+    dictionaries are decoded (counted batch by batch as they are read)."""
     if inflated > limits.max_row_group_bytes:
         raise DatasetLimitExceeded("max_row_group_bytes", inflated)
     if inflated > _RATIO_GRACE and inflated > limits.max_inflate_ratio * max(file_bytes, 1):
         raise DatasetLimitExceeded("max_inflate_ratio", limits.max_inflate_ratio)
-    return GroupSize(max(meta.num_rows, 0), inflated)
 
 
 def group_batch_rows(size: GroupSize, batch_rows: int, limits: ReadLimits) -> int:

@@ -1,0 +1,8 @@
+from aisec.data.checks.quality_near_duplicate_conflicting_labels import (
+    NearDuplicateConflictingLabels,
+)
+from quality_indicators import assert_check_contract
+
+
+def test_a_fired_indicator_is_one_finding_and_nothing_else_is():
+    assert_check_contract(NearDuplicateConflictingLabels)
