@@ -25,7 +25,6 @@ from aisec.cli.options import Format, RecordDatabaseOption, RecordOption, Severi
 
 if TYPE_CHECKING:
     from aisec.core.errors import AnalysisError
-    from aisec.core.run import Run
     from aisec.core.settings import Settings
     from aisec.data.quality import QualityReport
     from aisec.services.data_checking import DataCheck
@@ -125,7 +124,9 @@ def check(
     if output is not None and fmt is not Format.console:
         typer.echo(_render(done, "console", settings, to_terminal=False), nl=False, err=True)
     code = done.run.exit_code(settings.fail_on)
-    _record(done.run, settings, code, database, system)
+    from aisec.cli.scan_cmd import record_after_report
+
+    record_after_report(done.run, settings, code, database, system)
     if code:
         raise typer.Exit(code)
     return 0
@@ -212,21 +213,6 @@ def _write(text: str, output: Path | None) -> None:
         raise InputError(
             f"cannot write {output}: {exc.strerror}", hint="check the directory"
         ) from None
-
-
-def _record(
-    run: Run, settings: Settings, code: int, database: str | None, system: str | None
-) -> None:
-    """After the report is out, so that a slow or broken store cannot withhold it."""
-    from aisec.services.recording import record_run, should_record
-
-    if not should_record(settings, database):
-        if system:
-            sys.stderr.write(f"aisec: warning: run not recorded, so not linked to {system!r}\n")
-        return
-    recorded = record_run(run, settings, exit_code=code, url=database, system=system)
-    if recorded.warning:
-        sys.stderr.write(f"aisec: warning: {recorded.warning}\n")
 
 
 def _text(report: QualityReport) -> str:

@@ -157,11 +157,11 @@ def scan(
     else:
         sys.stdout.write(text)
     code: int = run.exit_code(settings.fail_on)
-    _record(run, settings, code, database, system)
+    record_after_report(run, settings, code, database, system)
     return code
 
 
-def _record(
+def record_after_report(
     run: Any, settings: Any, code: int, database: str | None, system: str | None = None
 ) -> None:
     """After the report is out, so that a slow or broken store cannot withhold it."""

@@ -100,9 +100,9 @@ def plan_command(
     else:
         sys.stdout.write(text)
     code = testing.exit_code(report)
-    from aisec.cli.scan_cmd import _record
+    from aisec.cli.scan_cmd import record_after_report
 
-    _record(report.run, settings, code, database, system)
+    record_after_report(report.run, settings, code, database, system)
     return code
 
 
