@@ -36,6 +36,18 @@ def _prefixed(
     )
 
 
+def _openai(kind: str, prefix: str, body: str, confidence: float, marked: float) -> RegexDetector:
+    """An OpenAI key: ``marked`` when it carries OpenAI's own marker, else ``confidence``."""
+    return RegexDetector(
+        kind,
+        "openai",
+        ("sk-",),
+        token(prefix, body),
+        confidence,
+        assess=with_body(lambda found: _assess_openai(found, confidence, marked)),
+    )
+
+
 # Tried in this order at an ``sk-``: the longer, more specific prefixes first.
 SK_DETECTORS: tuple[RegexDetector, ...] = (
     _prefixed(
@@ -55,38 +67,10 @@ SK_DETECTORS: tuple[RegexDetector, ...] = (
         0.99,
     ),
     _prefixed("anthropic-api-key", "anthropic", "sk-", r"sk-ant-", f"{_URLSAFE}{{32,300}}+", 0.85),
-    RegexDetector(
-        "openai-admin-key",
-        "openai",
-        ("sk-",),
-        token("sk-admin-", f"{_URLSAFE}{{20,400}}+"),
-        0.95,
-        assess=with_body(lambda body: _assess_openai(body, 0.95, 0.99)),
-    ),
-    RegexDetector(
-        "openai-service-account-key",
-        "openai",
-        ("sk-",),
-        token("sk-svcacct-", f"{_URLSAFE}{{20,400}}+"),
-        0.95,
-        assess=with_body(lambda body: _assess_openai(body, 0.95, 0.99)),
-    ),
-    RegexDetector(
-        "openai-api-key",
-        "openai",
-        ("sk-",),
-        token("sk-(?:proj|None)-", f"{_URLSAFE}{{20,400}}+"),
-        0.95,
-        assess=with_body(lambda body: _assess_openai(body, 0.95, 0.99)),
-    ),
-    RegexDetector(
-        "openai-api-key",
-        "openai",
-        ("sk-",),
-        token("sk-", "[A-Za-z0-9]{32,200}+"),
-        0.7,
-        assess=with_body(lambda body: _assess_openai(body, 0.7, 0.95)),
-    ),
+    _openai("openai-admin-key", "sk-admin-", f"{_URLSAFE}{{20,400}}+", 0.95, 0.99),
+    _openai("openai-service-account-key", "sk-svcacct-", f"{_URLSAFE}{{20,400}}+", 0.95, 0.99),
+    _openai("openai-api-key", "sk-(?:proj|None)-", f"{_URLSAFE}{{20,400}}+", 0.95, 0.99),
+    _openai("openai-api-key", "sk-", "[A-Za-z0-9]{32,200}+", 0.7, 0.95),
 )
 
 AI_DETECTORS: tuple[RegexDetector, ...] = (
