@@ -88,8 +88,14 @@ def test_echoed_lines_and_tables_escape_terminal_controls(db, capsys):
 
 
 def test_a_system_named_with_escapes_is_inert_in_titles_and_lines(db, capsys, tmp_path):
+    from aisec.store import SystemAsset, open_store
+
     name = f"x{ESC}"
-    assert main(["inventory", "add", "system", "--name", name, "--database", db]) == 0
+    # The inventory refuses such names now; a store written before, or by a plugin, may
+    # still hold one.
+    assert main(["inventory", "add", "system", "--name", name, "--database", db]) == 2
+    with open_store(db) as store:
+        store.inventory.add(SystemAsset(name=name))
     out = printed(capsys, "govern", "approvals", "--system", name, "--database", db)
     _assert_inert(out)
 

@@ -41,6 +41,12 @@ TABLES = {
     "evidence",
     "incidents",
     "rights_requests",
+    # 0008 (tests/store/test_store_users.py, test_store_notes.py, test_store_jobs.py)
+    "users",
+    "api_keys",
+    "web_sessions",
+    "finding_notes",
+    "jobs",
 }
 
 

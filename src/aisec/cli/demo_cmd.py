@@ -1,5 +1,9 @@
-"""``aisec demo``: write realistic model files, one booby-trapped, scan them, keep the
-result in the store with the AI-BOM it yields, and test the model with an assurance plan."""
+"""``aisec demo``: build the sample organisation (three AI systems with real models, a
+booby-trapped model file, personal data, a poisoned training set), scan, check and test
+it, keep it all in the store with its governance record, and say what was caught.
+
+The work is :func:`aisec.demo.organisation.build_demo`, which the server calls too; this
+module only prints its reports and writes the AI-BOM and the HTML test report."""
 
 from __future__ import annotations
 
@@ -11,9 +15,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from aisec.core.registry import Registry
-    from aisec.core.run import Run
     from aisec.core.settings import Settings
+    from aisec.demo.summary import DemoSummary
+
+BOM = Path("aisec-demo-bom.json")
+REPORT = Path("aisec-demo-report.html")
 
 
 def demo(
@@ -32,153 +38,131 @@ def demo(
             " aisec-demo-report.html.",
         ),
     ] = True,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve",
+            help="Then serve the dashboard and the API on the demo's store (needs"
+            " aisec[server]); the first administrator comes from AISEC_ADMIN_USERNAME and"
+            " AISEC_ADMIN_PASSWORD, or is made with a random password printed once.",
+        ),
+    ] = False,
+    host: Annotated[str, typer.Option(help="With --serve: address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="With --serve: port.")] = 8000,
 ) -> int:
-    """Write model files with scikit-learn, numpy (and PyTorch if installed), splice a
-    harmless payload into one of them, scan them all and show the report; then test the
-    tumour-screening model (evasion, membership inference, extraction, training-set audit,
-    explanations) with an assurance plan."""
-    from aisec.cli.scan_cmd import render_report
-    from aisec.core.registry import default_registry
+    """Build a sample organisation of three AI systems (tumour screening, claims-cost
+    estimation, mail sorting) with models trained on scikit-learn's bundled data; plant a
+    booby-trapped model file, an extract with personal data and a pasted key, and a
+    poisoned training set; scan, check and test them; record inventory, runs,
+    classifications, risks, approvals, evidence, an incident and release gates."""
     from aisec.core.settings import load_settings
-    from aisec.demo.artefacts import write_demo_files
-    from aisec.modelfile.scanner import scan
+    from aisec.demo.organisation import build_demo
+
+    settings = load_settings()
+    if serve and not store:
+        from aisec.core.errors import UsageError
+
+        raise UsageError("--serve shows the demo's store", hint="drop --no-store")
+
+    def say(line: str) -> None:
+        typer.echo(f"aisec demo: {line}", err=True)
 
     with tempfile.TemporaryDirectory(prefix="aisec-demo-") as tmp:
         target = directory or Path(tmp)
-        files = write_demo_files(target)
-        typer.echo(f"aisec demo: wrote {len(files)} model files to {target}", err=True)
-        for item in files:
-            mark = "TRAPPED" if item.trapped else "clean  "
-            typer.echo(f"  [{mark}] {item.name}: {item.description}", err=True)
-        settings = load_settings()
-        registry = default_registry()
-        run = scan([target], settings, registry=registry)
-        sys.stdout.write(
-            render_report(run, "console", settings.fail_on, registry.enabled(), to_terminal=True)
-        )
-        if store:
-            _store(target, run, settings, registry)
-        data_ok = _data_scan(target / "training-data", settings, registry, store)
-    tested = _assurance(settings, store) and data_ok
-    flagged = {
-        f.location.path.rsplit("/", 1)[-1] for f in run.findings if f.severity >= settings.fail_on
-    }
-    expected = {f.name for f in files if f.trapped}
-    if flagged == expected and tested:
-        typer.echo(
-            f"aisec demo: the {len(expected)} trapped files were caught; the clean files passed.",
-            err=True,
-        )
-        return 0
-    if not tested:
-        return 1
-    typer.echo(
-        f"aisec demo: unexpected result: flagged {sorted(flagged)}, expected {sorted(expected)}",
-        err=True,
-    )
-    return 1
+        summary = build_demo(target, settings, store=store, say=say)
+        _show(summary, settings)
+    if summary.store:
+        _write_files(summary)
+    sys.stdout.write("\n")
+    typer.echo(_render_summary(summary), nl=False, err=True)
+    if summary.ok:
+        trapped = sum(f.trapped for f in summary.files)
+        say(f"the {trapped} trapped files were caught; the clean files passed; the personal "
+            "data, the key and the poisoning were found.")  # fmt: skip
+    if serve:
+        _serve(settings, host, port)
+    return summary.exit_code
 
 
-def _store(target: Path, run: Run, settings: Settings, registry: Registry) -> None:
-    """The store half of the demo; a store that cannot be used is a warning, as for scan."""
-    from aisec.core.errors import AisecError
-    from aisec.demo.storing import DEMO_SYSTEM, store_demo
+def _serve(settings: Settings, host: str, port: int) -> None:
+    """The dashboard on the demo's store. Not a default password: a demo administrator
+    gets a new random one, printed once, unless the environment names one."""
+    import os
+    import secrets
 
-    try:
-        done = store_demo(target, run, settings, registry, Path("aisec-demo-bom.json"))
-    except AisecError as exc:
-        typer.echo(f"aisec demo: not stored: [{exc.code}] {exc.message}", err=True)
-        return
-    typer.echo(
-        f"aisec demo: stored in {done.store}: scan run {done.run_id[:12]}, and system "
-        f"{DEMO_SYSTEM!r} with {done.models} models and {done.datasets} datasets "
-        f"(aisec inventory show system {DEMO_SYSTEM}; aisec findings list)",
-        err=True,
-    )
-    typer.echo(
-        f"aisec demo: CycloneDX 1.6 AI-BOM in {done.bom}: {done.components} components, "
-        f"{done.vulnerabilities} open findings as vulnerabilities",
-        err=True,
-    )
+    from aisec.cli.serve_cmd import _allowed_hosts, run_server
+    from aisec.server.bootstrap import PASSWORD_ENV, USERNAME_ENV, ensure_admin
+    from aisec.server.config import ServerConfig
+    from aisec.store import open_store
+
+    environ = dict(os.environ)
+    generated = not (environ.get(USERNAME_ENV) or environ.get(PASSWORD_ENV))
+    if generated:
+        environ[USERNAME_ENV] = "demo-admin"
+        environ[PASSWORD_ENV] = secrets.token_urlsafe(12)
+    with open_store(settings=settings) as opened:
+        made = ensure_admin(opened, environ, None)
+        if made is not None and generated:
+            typer.echo(
+                f"aisec demo: log in as {made.username!r} with the password "
+                f"{environ[PASSWORD_ENV]!r} (shown once; change it on /account)",
+                err=True,
+            )
+        elif made is None:
+            typer.echo("aisec demo: log in with a user of this store", err=True)
+        config = ServerConfig(allowed_hosts=_allowed_hosts(host, None))
+        run_server(opened, config, settings, host=host, port=port)
 
 
-def _data_scan(directory: Path, settings: Settings, registry: Registry, store: bool) -> bool:
-    """The training-data half: an intake extract with personal data and a pasted key.
-    False when the scan does not report what the extract is known to hold."""
-    import importlib.util
-
-    if not all(importlib.util.find_spec(m) for m in ("pyarrow", "phonenumbers")):
-        typer.echo("aisec demo: dataset scan skipped: pip install 'aisec[data]'", err=True)
-        return True
+def _show(summary: DemoSummary, settings: Settings) -> None:
+    """The reports a user reads: the trapped model files, the extract's personal data,
+    the poisoned set's indicators, and the model tests."""
     from aisec.cli.scan_cmd import render_report
-    from aisec.demo.datasets import EXPECTED_COLUMNS, EXPECTED_SECRETS, write_demo_dataset
-    from aisec.services.scanning import scan
+    from aisec.core.registry import default_registry
+    from aisec.report.plan_console import render_plan_console
 
-    path = write_demo_dataset(directory)
-    typer.echo(f"aisec demo: scanning the training-data extract {path.name}...", err=True)
-    run = scan([directory], settings, registry=registry)
-    sys.stdout.write(
-        render_report(run, "console", settings.fail_on, registry.enabled(), to_terminal=True)
-    )
-    if store:
-        from aisec.demo.storing import DEMO_SYSTEM
-        from aisec.services.recording import record_run
+    rules = default_registry().enabled()
+    for item in summary.files:
+        mark = "TRAPPED" if item.trapped else "clean  "
+        typer.echo(f"  [{mark}] {item.name}: {item.description}", err=True)
+    runs = [summary.model_scan, summary.data_scan]
+    runs += [summary.data_check.run if summary.data_check else None]
+    for run in runs:
+        if run is not None:
+            sys.stdout.write(render_report(run, "console", settings.fail_on, rules,
+                                           to_terminal=True))  # fmt: skip
+    if summary.plan is not None:
+        tty = sys.stdout.isatty()
+        sys.stdout.write(render_plan_console(summary.plan, color=tty, width=None if tty else 200))
+    if summary.data_scan is not None and summary.caught.personal_data and summary.caught.key:
+        typer.echo("aisec demo: the extract's personal-data columns and its pasted API key "
+                   "were found.", err=True)  # fmt: skip
 
-        record_run(run, settings, exit_code=run.exit_code(settings.fail_on), system=DEMO_SYSTEM)
-    columns = {
-        str(f.location.column): f.evidence.get("entity")
-        for f in run.findings
-        if f.check_id == "data.pii.column"
-    }
-    secrets = sum(f.check_id == "data.secret.exposed" for f in run.findings)
-    if all(columns.get(c) == e for c, e in EXPECTED_COLUMNS.items()) and (
-        secrets == EXPECTED_SECRETS
-    ):
-        typer.echo(
-            f"aisec demo: the extract's {len(EXPECTED_COLUMNS)} personal-data columns and its "
-            "pasted API key were found.",
-            err=True,
-        )
-        return True
+
+def _write_files(summary: DemoSummary) -> None:
+    import json
+
+    from aisec.demo.systems import DEMO_SYSTEM
+
+    for item in summary.inventoried:
+        typer.echo(f"aisec demo: stored in {summary.store}: system {item.system!r} with "
+                   f"{item.models} models and {item.datasets} datasets", err=True)  # fmt: skip
+    BOM.write_text(summary.bom, encoding="utf-8")
+    parsed = json.loads(summary.bom)
     typer.echo(
-        f"aisec demo: unexpected dataset result: columns {columns}, {secrets} credentials",
+        f"aisec demo: CycloneDX 1.6 AI-BOM of {DEMO_SYSTEM} in "
+        f"{BOM}: {len(parsed.get('components', []))} components, "
+        f"{len(parsed.get('vulnerabilities', []))} open findings as vulnerabilities",
         err=True,
     )
-    return False
-
-
-REPORT = Path("aisec-demo-report.html")
-
-
-def _assurance(settings: Settings, store: bool) -> bool:
-    """The model-testing half; False when a test could not run (the demo then fails)."""
-    from aisec.assurance.plans.result import Status
-    from aisec.demo.assurance import run_demo_plan
-    from aisec.report.plan_console import render_plan_console
-    from aisec.services.recording import record_run
-    from aisec.services.testing import exit_code
-
-    typer.echo("aisec demo: testing the tumour-screening model (aisec test)...", err=True)
-    from aisec.assurance.plans.runner import MissingExtra
-
-    try:
-        report = run_demo_plan(settings)
-    except (ModuleNotFoundError, MissingExtra) as exc:  # the assurance extra is missing
-        typer.echo(f"aisec demo: model tests skipped: {exc}", err=True)
-        return True
-    tty = sys.stdout.isatty()
-    sys.stdout.write(render_plan_console(report, color=tty, width=None if tty else 200))
-    if store:
+    if summary.plan is not None:
         from aisec.report.plan_html import render_plan_html
 
-        REPORT.write_text(render_plan_html(report), encoding="utf-8")
-        from aisec.demo.storing import DEMO_SYSTEM
+        REPORT.write_text(render_plan_html(summary.plan), encoding="utf-8")
+        typer.echo(f"aisec demo: test report in {REPORT}", err=True)
 
-        # Linked to the demo system, so that its coverage and gates see the test results.
-        recorded = record_run(report.run, settings, exit_code=exit_code(report), system=DEMO_SYSTEM)
-        where = f"; run recorded in {recorded.store}" if recorded.run else f" ({recorded.warning})"
-        typer.echo(f"aisec demo: test report in {REPORT}{where}", err=True)
-    errors = [o for o in report.outcomes if o.status is Status.ERROR]
-    for outcome in errors:
-        typer.echo(f"aisec demo: test {outcome.name!r} could not run: {outcome.error}", err=True)
-    return not errors
+
+def _render_summary(summary: DemoSummary) -> str:
+    from aisec.demo.summary import render_summary
+
+    return render_summary(summary)

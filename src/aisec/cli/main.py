@@ -24,6 +24,7 @@ from aisec.cli import (
     govern_cmd,
     inventory_cmd,
     scan_cmd,
+    serve_cmd,
     sign_cmd,
     test_cmd,
 )
@@ -50,6 +51,7 @@ app.add_typer(govern_cmd.app, name="govern")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(data_cmd.app, name="data")
 app.command("gate")(gate_cmd.gate_command)
+app.command("serve")(serve_cmd.serve)
 
 
 @app.command("version")

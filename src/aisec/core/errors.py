@@ -14,9 +14,12 @@ what to do next::
     │   └── MalformedInput          AISEC-E402  the input violates its format
     ├── SigningError                AISEC-E500  signing or verifying cannot be carried out
     │                                           (unusable key, Sigstore unreachable; exit 2)
-    └── StoreError                  AISEC-E600  the database cannot be opened or migrated
-        ├── RecordNotFound          AISEC-E601  no asset, run or finding with that id or key
-        └── InvalidRecord           AISEC-E602  a record is invalid or conflicts with one stored
+    ├── StoreError                  AISEC-E600  the database cannot be opened or migrated
+    │   ├── RecordNotFound          AISEC-E601  no asset, run or finding with that id or key
+    │   └── InvalidRecord           AISEC-E602  a record is invalid or conflicts with one stored
+    └── AccessError                 AISEC-E700  the server refuses a request (HTTP 401/403)
+        ├── AuthRequired            AISEC-E701  no valid session or API key (HTTP 401)
+        └── AccessDenied            AISEC-E702  the user's role does not allow it (HTTP 403)
 
 Analysis errors never escape a scan: the engine turns them into findings or skipped
 entries for the artefact concerned, so one hostile file cannot stop a scan.
@@ -99,6 +102,23 @@ class InvalidRecord(StoreError):
     code = "AISEC-E602"
 
 
+class AccessError(AisecError):
+    """The server refuses a request: who is asking is unknown or may not do it."""
+
+    code = "AISEC-E700"
+    status = 403
+
+
+class AuthRequired(AccessError):
+    code = "AISEC-E701"
+    status = 401
+
+
+class AccessDenied(AccessError):
+    code = "AISEC-E702"
+    status = 403
+
+
 ALL_ERRORS: tuple[type[AisecError], ...] = (
     AisecError,
     ConfigError,
@@ -112,4 +132,7 @@ ALL_ERRORS: tuple[type[AisecError], ...] = (
     StoreError,
     RecordNotFound,
     InvalidRecord,
+    AccessError,
+    AuthRequired,
+    AccessDenied,
 )

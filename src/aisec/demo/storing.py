@@ -1,59 +1,72 @@
-"""The demo's second half: what a scan leaves in the store, and the AI-BOM it yields.
+"""What the demo leaves in the inventory: each system with its owner, purpose and EU AI
+Act role, the models and datasets discovery finds in its directory linked to it, the
+runs (scans, data checks, tests) linked to it as its evidence, and its AI-BOM.
 
-The demo files are discovered as the assets of one AI system, the scan run is recorded
-beside the discovery, and the system's CycloneDX AI-BOM is written from the store, so
-that one command shows the inventory, findings over time and the BOM on the embedded
-SQLite default (or the configured database).
+Discovery and the inventory upsert by natural key, so a second run of the demo over the
+same store refreshes these records instead of adding copies.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from aisec.core.registry import Registry
-from aisec.core.run import Run
-from aisec.core.settings import Settings
+from aisec.demo.systems import DEMO_SYSTEM, DemoSystem
 
-DEMO_SYSTEM = "tumour-screening-demo"
+if TYPE_CHECKING:
+    from aisec.core.registry import Registry
+    from aisec.core.run import Run
+    from aisec.core.settings import Settings
+    from aisec.store.store import Store
+    from aisec.store.tracking import StoredRun
+
+__all__ = ["DEMO_SYSTEM", "Inventoried", "inventory_system", "record_linked", "system_bom"]
+ACTOR = "aisec demo"
 
 
 @dataclass(frozen=True)
-class Stored:
-    store: str
-    run_id: str
+class Inventoried:
+    system: str
     models: int
     datasets: int
-    components: int
-    vulnerabilities: int
-    bom: Path
+    discovery_run: str
 
 
-def store_demo(
-    directory: Path, run: Run, settings: Settings, registry: Registry, bom: Path
-) -> Stored:
-    """Discover ``directory`` into the store as the demo system, record ``run``, and
-    write the system's AI-BOM to ``bom``. Raises AisecError when the store is unusable."""
-    from aisec.discovery import discover
-    from aisec.discovery.recording import record
-    from aisec.services.bom import system_bom
-    from aisec.store import open_store
+def inventory_system(
+    store: Store, system: DemoSystem, directory: Path, settings: Settings, registry: Registry
+) -> Inventoried:
+    """Register ``system`` and discover ``directory`` as its assets."""
+    from aisec.discovery import discover, record
+    from aisec.store.records import SystemAsset
 
+    store.inventory.upsert(
+        SystemAsset(
+            name=system.name, intended_purpose=system.intended_purpose, owner=system.owner,
+            business_unit=system.business_unit, lifecycle_stage=system.lifecycle_stage,
+            deployment_context=system.deployment_context, eu_ai_act_role=system.role,
+            geography=system.geography,
+        )
+    )  # fmt: skip
     report = discover(directory, settings, registry=registry)
-    with open_store(settings=settings) as store:
-        found = record(report, store, system=DEMO_SYSTEM)
-        stored = store.runs.record(run, exit_code=run.exit_code(settings.fail_on))
-        document = system_bom(store, DEMO_SYSTEM)
-        location = store.url
-    bom.write_text(document, encoding="utf-8")
-    parsed = json.loads(document)
-    return Stored(
-        store=location,
-        run_id=stored.id,
-        models=found.models,
-        datasets=found.datasets,
-        components=len(parsed.get("components", [])),
-        vulnerabilities=len(parsed.get("vulnerabilities", [])),
-        bom=bom,
-    )
+    found = record(report, store, system=system.name)
+    return Inventoried(system.name, found.models, found.datasets, found.run_id)
+
+
+def record_linked(
+    store: Store, run: Run, settings: Settings, system: str, *, exit_code: int | None = None
+) -> StoredRun:
+    """Keep ``run`` with the exit code its command gives (by default the scan's verdict),
+    as evidence about ``system``: coverage, risks and gates count only linked runs."""
+    code = run.exit_code(settings.fail_on) if exit_code is None else exit_code
+    stored = store.runs.record(run, exit_code=code)
+    store.runs.link_system(stored.id, system, actor=ACTOR)
+    return stored
+
+
+def system_bom(store: Store, system: str) -> str:
+    """The system's CycloneDX 1.6 AI-BOM, with its models' open findings as
+    vulnerabilities."""
+    from aisec.services.bom import system_bom as bom
+
+    return bom(store, system)

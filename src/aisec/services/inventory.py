@@ -116,6 +116,7 @@ def add(repo: InventoryRepository, kind: type[A], values: Mapping[str, Any]) -> 
     ]
     if missing:
         raise InvalidRecord(f"a {kind.kind} needs a {' and a '.join(missing)}")
+    _check_name(kind, values)
     return repo.add(kind(**values))
 
 
@@ -127,6 +128,7 @@ def edit(repo: InventoryRepository, kind: type[A], ref: str, changes: Mapping[st
         raise UsageError(
             f"nothing to change for {kind.kind} {label(asset)!r}", hint="give --FIELD VALUE"
         )
+    _check_name(kind, changes)
     return repo.update(dataclasses.replace(asset, **changes))
 
 
@@ -197,4 +199,33 @@ def _check_fields(kind: type[Asset], values: Mapping[str, Any]) -> None:
         raise UsageError(
             f"a {kind.kind} has no field {', '.join(unknown)}",
             hint="fields: " + ", ".join(editable_fields(kind)),
+        )
+
+
+def _check_name(kind: type[Asset], values: Mapping[str, Any]) -> None:
+    """Refuse a system name that cannot stand as one segment of a URL path.
+
+    A system's name is how people, links and the dashboard's addresses name it
+    (``/systems/NAME/approvals``): a ``/``, a ``.`` or ``..`` segment would be read as
+    another path (a decoy named ``../systems/prod`` leading to prod's page), and control
+    characters or surrounding spaces make two names that look the same. Other kinds
+    keep free names: a dataset's or a model's name may well be a path."""
+    if kind is not SystemAsset or "name" not in values:
+        return
+    name = values["name"]
+    if not isinstance(name, str):
+        return
+    reason = ""
+    if name in (".", ".."):
+        reason = "may not be '.' or '..'"
+    elif "/" in name or "\\" in name:
+        reason = "may not contain '/' or '\\'"
+    elif any(ord(c) < 32 or 127 <= ord(c) < 160 for c in name):
+        reason = "may not contain control characters"
+    elif name != name.strip():
+        reason = "may not begin or end with a space"
+    if reason:
+        raise InvalidRecord(
+            f"the system name {name!r} {reason}",
+            hint="name it with letters, digits, spaces inside, '-', '_' or '.'",
         )

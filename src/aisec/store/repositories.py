@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from aisec.core.run import Measurement, Run
     from aisec.governance.audit.keys import SigningKey
     from aisec.governance.audit.records import Checkpoint, Entry
+    from aisec.store.server_records import FindingSummary
     from aisec.store.sql_approvals import SqlApprovalRepository
     from aisec.store.sql_assessments import SqlAssessmentRepository
     from aisec.store.sql_audit import SqlAuditRepository
@@ -145,6 +146,14 @@ class RunRepository(Protocol):
         """Newest first."""
         ...
 
+    def page(
+        self, *, kind: str | None = None, system: str | None = None, offset: int, limit: int
+    ) -> tuple[builtins.list[StoredRun], int]:
+        """A page of the runs (of ``kind``, linked to the system with the id ``system``),
+        newest first, and their total before paging. UsageError for an offset below 0 or a
+        limit below 1."""
+        ...
+
     def link_system(self, run_id: str, system: str | SystemAsset, *, actor: str = "aisec") -> bool:
         """Record that a stored run concerns a system (revision 0007), with a ``run.linked``
         audit entry; True if the link is new. RecordNotFound for a run or system not stored."""
@@ -162,6 +171,23 @@ class FindingRepository(Protocol):
         self, where: FindingFilter | None = None, *, today: date | None = None
     ) -> builtins.list[StoredFinding]:
         """Most severe first. ``today`` decides which acceptances have lapsed."""
+        ...
+
+    def page(
+        self,
+        where: FindingFilter | None = None,
+        *,
+        offset: int,
+        limit: int,
+        today: date | None = None,
+    ) -> tuple[builtins.list[StoredFinding], int]:
+        """A page of :meth:`list`, in its order, and the total before paging. UsageError
+        for an offset below 0 or a limit below 1."""
+        ...
+
+    def summary(self, today: date | None = None) -> FindingSummary:
+        """Every finding counted by effective state; the open ones by severity label and
+        by age since first seen (``FindingSummary.BUCKETS``)."""
         ...
 
     def get(self, fingerprint: str, *, today: date | None = None) -> StoredFinding | None: ...
@@ -257,8 +283,12 @@ class AuditRepository(Protocol):
 
     def entries(
         self, *, start: int = 1, limit: int | None = None, newest_first: bool = False,
-        object_kind: str | None = None, object_id: str | None = None,
+        object_kind: str | None = None, object_id: str | None = None, offset: int = 0,
     ) -> builtins.list[Entry]: ...  # fmt: skip
+
+    def count(self, *, object_kind: str | None = None, object_id: str | None = None) -> int:
+        """The entries about an object (of a kind)."""
+        ...
 
     def iter_entries(self) -> Iterator[Entry]:
         """Every entry in seq order, as stored."""

@@ -150,15 +150,19 @@ class SqlAuditRepository:
         newest_first: bool = False,
         object_kind: str | None = None,
         object_id: str | None = None,
+        offset: int = 0,
     ) -> list[Entry]:
         order = AuditEntry.seq.desc() if newest_first else AuditEntry.seq
-        query = select(AuditEntry).where(AuditEntry.seq >= start).order_by(order).limit(limit)
-        if object_kind is not None:
-            query = query.where(AuditEntry.object_kind == clean(object_kind))
-        if object_id is not None:
-            query = query.where(AuditEntry.object_id == clean(object_id))
+        query = select(AuditEntry).where(AuditEntry.seq >= start).order_by(order)
+        query = _about(query.offset(offset).limit(limit), object_kind, object_id)
         with self._sessions.read() as session:
             return [_entry(row) for row in session.scalars(query)]
+
+    def count(self, *, object_kind: str | None = None, object_id: str | None = None) -> int:
+        """The entries about an object (of a kind), counted in the database."""
+        query = _about(select(func.count()).select_from(AuditEntry), object_kind, object_id)
+        with self._sessions.read() as session:
+            return int(session.scalar(query) or 0)
 
     def iter_entries(self) -> Iterator[Entry]:
         """Every entry in seq order, read in batches (a log outgrows memory)."""
@@ -390,3 +394,11 @@ class AuditedRepository:
     def __init__(self, sessions: Sessions, *, audit: SqlAuditRepository | None = None) -> None:
         self._sessions = sessions
         self._audit = audit if audit is not None else SqlAuditRepository(sessions)
+
+
+def _about(query: Any, object_kind: str | None, object_id: str | None) -> Any:
+    if object_kind is not None:
+        query = query.where(AuditEntry.object_kind == clean(object_kind))
+    if object_id is not None:
+        query = query.where(AuditEntry.object_id == clean(object_id))
+    return query

@@ -8,7 +8,7 @@ here, with the same glob rules as suppressions, because SQL's LIKE has other one
 from __future__ import annotations
 
 import builtins
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, literal, select
@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session, aliased
 from aisec.core.errors import RecordNotFound
 from aisec.core.pathglob import compile_glob
 from aisec.core.severity import Severity
-from aisec.store.models import FindingRecord, RunFinding, ScanRun, Triage
+from aisec.store.models import FindingRecord, RunFinding, ScanRun, Triage, run_systems
+from aisec.store.server_records import AGE_BUCKETS, FindingSummary, check_page
 from aisec.store.session import Sessions, clean
 from aisec.store.tracking import (
     FindingFilter,
@@ -44,6 +45,71 @@ class SqlFindingRepository:
             rows = session.execute(query).all()
             found = [_finding(record, triage, today) for record, triage in rows]
         return [f for f in found if glob is None or glob.fullmatch(f.path)]
+
+    def page(
+        self,
+        where: FindingFilter | None = None,
+        *,
+        offset: int,
+        limit: int,
+        today: date | None = None,
+    ) -> tuple[builtins.list[StoredFinding], int]:
+        """A page of :meth:`list` and the total before paging: counted and cut in SQL,
+        unless a path glob must be matched here first."""
+        check_page(offset, limit)
+        where = where or FindingFilter()
+        if where.path:
+            found = self.list(where, today=today)
+            return found[offset : offset + limit], len(found)
+        today = today or date.today()
+        query, state = _query(today)
+        query = _filtered(query, where, state)
+        # The latest triage row is one per finding at most: counting findings is enough.
+        total_query = query.with_only_columns(func.count(FindingRecord.id)).order_by(None)
+        query = query.offset(offset).limit(limit)
+        with self._sessions.read() as session:
+            total = int(session.scalar(total_query) or 0)
+            rows = session.execute(query).all()
+            return [_finding(record, triage, today) for record, triage in rows], total
+
+    def summary(self, today: date | None = None) -> FindingSummary:
+        """Every finding by effective state, and the open ones by severity and by days
+        since first seen (in UTC: under 7, 7 to 30, 31 to 90, over 90), in one query."""
+        today = today or date.today()
+        query, state = _query(today)
+
+        def since(days: int) -> datetime:
+            return datetime.combine(today - timedelta(days=days), time(), UTC)
+
+        bucket = case(
+            (FindingRecord.first_seen_at >= since(6), literal(AGE_BUCKETS[0])),
+            (FindingRecord.first_seen_at >= since(30), literal(AGE_BUCKETS[1])),
+            (FindingRecord.first_seen_at >= since(90), literal(AGE_BUCKETS[2])),
+            else_=literal(AGE_BUCKETS[3]),
+        )
+        # Grouped over a subquery: PostgreSQL would not see the CASEs in SELECT and GROUP
+        # BY as one expression, their parameters being bound separately.
+        inner = (
+            query.with_only_columns(
+                FindingRecord.severity.label("severity"),
+                state.label("state"),
+                bucket.label("bucket"),
+            )
+            .order_by(None)
+            .subquery("summary")
+        )
+        counts = select(inner.c.severity, inner.c.state, inner.c.bucket, func.count()).group_by(
+            inner.c.severity, inner.c.state, inner.c.bucket
+        )
+        labels = [s.label for s in sorted(Severity, reverse=True)]
+        by_age = {label: dict.fromkeys(AGE_BUCKETS, 0) for label in labels}
+        by_state = dict.fromkeys((s.value for s in TriageState), 0)
+        with self._sessions.read() as session:
+            for severity, found_state, age, count in session.execute(counts):
+                by_state[found_state] = by_state.get(found_state, 0) + count
+                if found_state == TriageState.OPEN.value:
+                    by_age[Severity(severity).label][age] += count
+        return FindingSummary(open_by_age=by_age, by_state=by_state, total=sum(by_state.values()))
 
     def get(self, fingerprint: str, *, today: date | None = None) -> StoredFinding | None:
         today = today or date.today()
@@ -118,7 +184,13 @@ def _query(today: date) -> tuple[Any, Any]:
         select(FindingRecord, latest)
         .outerjoin(ids, ids.c.finding_id == FindingRecord.id)
         .outerjoin(latest, latest.id == ids.c.id)
-        .order_by(FindingRecord.severity.desc(), FindingRecord.check_id, FindingRecord.location)
+        # The id last: findings alike in the rest keep one order, page after page.
+        .order_by(
+            FindingRecord.severity.desc(),
+            FindingRecord.check_id,
+            FindingRecord.location,
+            FindingRecord.id,
+        )
     )
     return query, state
 
@@ -138,6 +210,14 @@ def _filtered(query: Any, where: FindingFilter, state: Any) -> Any:
             RunFinding.run_id == where.run_id, RunFinding.finding_id == FindingRecord.id
         )
         query = query.where(exists(seen))
+    if where.system is not None:
+        linked = (
+            select(RunFinding.finding_id)
+            .join(run_systems, run_systems.c.run_id == RunFinding.run_id)
+            .where(run_systems.c.system_id == where.system)
+            .where(RunFinding.finding_id == FindingRecord.id)
+        )
+        query = query.where(exists(linked))
     return query
 
 

@@ -14,7 +14,7 @@ import builtins
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from aisec.core.errors import InvalidRecord
@@ -23,8 +23,10 @@ from aisec.core.run import Measurement, Run
 from aisec.store import run_rows as rows
 from aisec.store import sql_run_systems as run_systems
 from aisec.store.models import FindingRecord, RunFinding, RunMeasurement, ScanRun, Triage
+from aisec.store.models import run_systems as run_systems_table
 from aisec.store.models.base import new_id
 from aisec.store.records import SystemAsset
+from aisec.store.server_records import check_page
 from aisec.store.session import clean, clean_data
 from aisec.store.sql_audit import AuditedRepository
 from aisec.store.sql_findings import latest_triage
@@ -82,6 +84,26 @@ class SqlRunRepository(AuditedRepository):
             query = query.limit(limit)
         with self._sessions.read() as session:
             return [rows.stored_run(session, row) for row in session.scalars(query)]
+
+    def page(
+        self, *, kind: str | None = None, system: str | None = None, offset: int, limit: int
+    ) -> tuple[builtins.list[StoredRun], int]:
+        """Newest first, and the total before paging; ``system`` is a system's id."""
+        check_page(offset, limit)
+        query = select(ScanRun)
+        if kind is not None:
+            query = query.where(ScanRun.kind == kind)
+        if system is not None:
+            linked = select(run_systems_table.c.run_id).where(
+                run_systems_table.c.system_id == system,
+                run_systems_table.c.run_id == ScanRun.id,
+            )
+            query = query.where(exists(linked))
+        total_query = query.with_only_columns(func.count(ScanRun.id))
+        query = query.order_by(ScanRun.started_at.desc(), ScanRun.id).offset(offset).limit(limit)
+        with self._sessions.read() as session:
+            total = int(session.scalar(total_query) or 0)
+            return [rows.stored_run(session, row) for row in session.scalars(query)], total
 
     def link_system(self, run_id: str, system: str | SystemAsset, *, actor: str = "aisec") -> bool:
         """Record that the stored run concerns ``system`` (revision 0007); True if new."""

@@ -19,9 +19,12 @@ from aisec.store.sql_evidence import SqlEvidenceRepository
 from aisec.store.sql_findings import SqlFindingRepository
 from aisec.store.sql_incidents import SqlIncidentRepository
 from aisec.store.sql_inventory import SqlInventoryRepository
+from aisec.store.sql_jobs import SqlJobRepository
+from aisec.store.sql_notes import SqlNoteRepository
 from aisec.store.sql_requests import SqlRequestRepository
 from aisec.store.sql_risks import SqlRiskRepository
 from aisec.store.sql_runs import SqlRunRepository
+from aisec.store.sql_users import SqlUserRepository
 from aisec.store.url import describe
 
 if TYPE_CHECKING:
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
         RiskRepository,
         RunRepository,
     )
+    from aisec.store.server_records import JobRepository, NoteRepository, UserRepository
 
 
 class Store:
@@ -66,6 +70,11 @@ class Store:
         self.evidence: EvidenceRepository = SqlEvidenceRepository(sessions, audit=audit)
         self.incidents: IncidentRepository = SqlIncidentRepository(sessions, audit=audit)
         self.requests: RequestRepository = SqlRequestRepository(sessions, audit=audit)
+        # Revision 0008: the server's. Their changes are audited by the server, which
+        # knows who acted, in the same Store.transaction().
+        self.users: UserRepository = SqlUserRepository(sessions, audit=audit)
+        self.notes: NoteRepository = SqlNoteRepository(sessions)
+        self.jobs: JobRepository = SqlJobRepository(sessions)
         self._sessions = sessions
 
     @contextmanager

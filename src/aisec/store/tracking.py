@@ -146,6 +146,7 @@ class FindingFilter:
     state: TriageState | None = None  # the effective state
     path: str | None = None  # glob on the artefact's path, as in suppressions
     run_id: str | None = None  # findings that run saw
+    system: str | None = None  # a system's id: findings seen by a run linked to it
 
 
 @dataclass(frozen=True, kw_only=True)

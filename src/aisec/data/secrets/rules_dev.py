@@ -38,7 +38,9 @@ def _fine_grained(body: str) -> float | None:
 
 def _structured(layout: re.Pattern[str], exact: float, loose: float) -> Assess:
     def check(body: str) -> float | None:
-        if is_placeholder(body.replace("-", "")):
+        # Dashes kept: removing them joins the ends of two groups into a false run
+        # ("...4444-44..." is not six equal characters).
+        if is_placeholder(body):
             return None
         return exact if layout.fullmatch(body) else loose
 

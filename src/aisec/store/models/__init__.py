@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aisec.store.models.access import ROLES, ApiKey, User, WebSession
 from aisec.store.models.assessments import Assessment
 from aisec.store.models.audit import AuditCheckpoint, AuditEntry
 from aisec.store.models.base import Base, UTCDateTime
@@ -27,10 +28,16 @@ from aisec.store.models.runs import (
     ScanRun,
     Triage,
 )
+from aisec.store.models.work import JOB_KINDS, JOB_STATES, NOTE_KINDS, FindingNote, Job
 
 __all__ = [
+    "JOB_KINDS",
+    "JOB_STATES",
+    "NOTE_KINDS",
+    "ROLES",
     "TRIAGE_STATES",
     "AISystem",
+    "ApiKey",
     "Approval",
     "Assessment",
     "AuditCheckpoint",
@@ -40,8 +47,10 @@ __all__ = [
     "Dataset",
     "Endpoint",
     "Evidence",
+    "FindingNote",
     "FindingRecord",
     "Incident",
+    "Job",
     "Model",
     "RightsRequest",
     "RiskRecord",
@@ -50,7 +59,9 @@ __all__ = [
     "ScanRun",
     "Triage",
     "UTCDateTime",
+    "User",
     "Vendor",
+    "WebSession",
     "model_datasets",
     "run_systems",
     "system_components",

@@ -1,0 +1,116 @@
+"""What one run of the demo built and caught, as data (for the CLI, the server and tests)
+and as the compact text the CLI prints at the end."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aisec.core.severity import Severity
+
+if TYPE_CHECKING:
+    from aisec.assurance.plans.result import PlanReport
+    from aisec.core.run import Run
+    from aisec.demo.artefacts import DemoFile
+    from aisec.demo.governing import Governed
+    from aisec.demo.storing import Inventoried
+    from aisec.services.data_checking import DataCheck
+
+
+@dataclass(frozen=True)
+class Caught:
+    """The demo's own verdict: was each planted problem reported? A part that could not
+    run for a missing extra counts as caught, with a note saying what to install."""
+
+    trapped_files: bool
+    personal_data: bool
+    key: bool
+    poisoning: bool
+    tests_ran: bool
+
+    @property
+    def all(self) -> bool:
+        return all(vars(self).values())
+
+
+@dataclass
+class DemoSummary:
+    directory: Path
+    files: list[DemoFile]
+    tiers: dict[str, tuple[str, ...]]
+    model_scan: Run  # the tumour-screening model files, two of them trapped
+    data_scan: Run | None  # its intake extract (personal data, a key); None without extra
+    other_scans: dict[str, Run]  # system -> the scan of its directory
+    data_check: DataCheck | None  # the poisoned training set; None without the data extra
+    plan: PlanReport | None  # the tumour model's tests; None without the assurance extra
+    caught: Caught
+    notes: list[str] = field(default_factory=list)
+    store: str = ""  # the database, "" when not stored
+    inventoried: list[Inventoried] = field(default_factory=list)
+    governed: Governed | None = None
+    bom: str = ""  # the tumour-screening system's AI-BOM (stored only)
+    flagged: list[str] = field(default_factory=list)  # the files flagged at fail_on
+
+    @property
+    def ok(self) -> bool:
+        return self.caught.all
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every planted problem was caught and the tests ran; 1 otherwise."""
+        return 0 if self.ok else 1
+
+    def runs(self) -> list[Run]:
+        found = [self.model_scan, *self.other_scans.values()]
+        found += [r for r in (self.data_scan,) if r is not None]
+        if self.data_check is not None:
+            found.append(self.data_check.run)
+        if self.plan is not None:
+            found.append(self.plan.run)
+        return found
+
+    def severities(self) -> Counter[Severity]:
+        return Counter(f.severity for run in self.runs() for f in run.findings)
+
+
+def render_summary(summary: DemoSummary) -> str:
+    lines = [f"aisec demo: the sample organisation in {summary.directory}"]
+    if summary.store:
+        lines[0] += f", stored in {summary.store}"
+    counts = {i.system: i for i in summary.inventoried}
+    gates = {g.system: g for g in summary.governed.gates} if summary.governed else {}
+    for system, tiers in summary.tiers.items():
+        line = f"  {system:<24} {', '.join(tiers) or 'no tier':<12}"
+        if system in counts:
+            line += f" {counts[system].models} models, {counts[system].datasets} datasets"
+        if system in gates:
+            gate = gates[system]
+            why = f" ({', '.join(gate.failed)})" if gate.failed else ""
+            line += f"; release gate {gate.verdict}{why}"
+        lines.append(line)
+    found = summary.severities()
+    lines.append("  findings: " + ", ".join(f"{found[s]} {s.label}" for s in _worst_first()))
+    if summary.plan is not None:
+        states = Counter(o.status.value for o in summary.plan.outcomes)
+        tally = ", ".join(f"{n} {s}" for s, n in sorted(states.items()))
+        lines.append(f"  model tests: {len(summary.plan.outcomes)} run ({tally})")
+    if summary.data_check is not None:
+        fired = sorted(f.check_id.rsplit(".", 1)[-1] for f in summary.data_check.run.findings)
+        lines.append(f"  data issues in the digit training set: {', '.join(fired) or 'none'}")
+    if summary.governed is not None:
+        gov = summary.governed
+        lines.append(f"  risks: {sum(gov.risks.values())} in the register ({gov.new_risks} new)")
+        if gov.incident_deadline is not None:
+            due = gov.incident_deadline.isoformat(timespec="minutes")
+            lines.append(f"  incident: {gov.incident!r}: report due {due} ({gov.incident_basis})")
+    caught = ", ".join(f"{k.replace('_', ' ')} {'yes' if v else 'NO'}"
+                       for k, v in vars(summary.caught).items())  # fmt: skip
+    lines.append(f"  caught: {caught}")
+    lines += [f"  note: {n}" for n in summary.notes]
+    return "\n".join(lines) + "\n"
+
+
+def _worst_first() -> list[Severity]:
+    return sorted(Severity, key=int, reverse=True)

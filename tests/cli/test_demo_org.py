@@ -1,0 +1,97 @@
+"""``aisec demo`` end to end: the sample organisation lands in the store with its
+inventory, runs, classifications, risks, decisions and incident, and a second run over the
+same store refreshes it without copies."""
+
+import json
+
+import pytest
+
+from aisec.cli.main import main
+
+pytest.importorskip("sklearn")
+pytest.importorskip("pandas")
+
+SYSTEMS = {
+    "tumour-screening-demo": ("high-risk",),
+    "claims-cost-estimator": ("high-risk",),
+    "mail-sorting-digits": ("minimal",),
+}
+
+
+def _census(store):
+    from aisec.store.records import DatasetAsset, ModelAsset, SystemAsset
+
+    return {
+        "systems": sorted(s.name for s in store.inventory.list(SystemAsset)),
+        "models": sorted(m.name for m in store.inventory.list(ModelAsset)),
+        "datasets": sorted(d.name for d in store.inventory.list(DatasetAsset)),
+        "assessments": len(store.assessments.list()),
+        "risks": sorted(r.id for s in SYSTEMS for r in store.risks.list(s)),
+        "approvals": sum(len(store.approvals.list(s)) for s in SYSTEMS),
+        "evidence": sum(len(store.evidence.list(s)) for s in SYSTEMS),
+        "incidents": len(store.incidents.list()),
+    }
+
+
+@pytest.fixture
+def demo_store(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'org.db'}"
+    monkeypatch.setenv("AISEC_DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    return url
+
+
+def test_demo_builds_the_organisation_in_the_store_and_reruns_cleanly(tmp_path, demo_store, capsys):
+    from aisec.demo.poisoning import EXPECTED_CHECKS
+    from aisec.services.governance import KIND
+    from aisec.store import open_store
+    from aisec.store.records import DatasetAsset, ModelAsset, SystemAsset
+    from aisec.store.tracking import FindingFilter
+
+    assert main(["demo", "--dir", str(tmp_path / "org")]) == 0
+    err = capsys.readouterr().err
+    assert "trapped files were caught" in err
+    assert "caught: trapped files yes, personal data yes, key yes, poisoning yes" in err
+    assert "report due" in err
+    assert not (tmp_path / ".aisec").exists()  # the configured store, not the default
+
+    with open_store(demo_store) as store:
+        first = _census(store)
+        assert set(SYSTEMS) <= set(first["systems"])
+        for name, tiers in SYSTEMS.items():
+            system = store.inventory.find(SystemAsset, name)
+            assert system is not None and system.owner and system.intended_purpose
+            assert system.eu_ai_act_role in ("provider", "deployer")
+            assert store.inventory.related(system, ModelAsset)
+            assert store.inventory.related(system, DatasetAsset)
+            classified = store.assessments.latest(name, KIND)
+            assert classified is not None
+            assert tuple(classified.result["system_tiers"]) == tiers
+        assert store.risks.list("tumour-screening-demo")  # proposed from the trapped files
+
+        checks = store.runs.for_system("mail-sorting-digits", "data-check")
+        assert len(checks) == 1
+        found = {f.check_id for f in store.findings.list(FindingFilter(run_id=checks[0].id))}
+        assert found >= EXPECTED_CHECKS
+        assert store.runs.for_system("tumour-screening-demo", "test")
+
+        (incident,) = store.incidents.list("tumour-screening-demo")
+        assert incident.deadline > incident.aware_at
+        assert first["approvals"] == 2 and first["evidence"] == 1
+
+    bom = json.loads((tmp_path / "aisec-demo-bom.json").read_text())
+    assert len(bom["vulnerabilities"]) == 2  # the two trapped files
+
+    assert main(["demo", "--dir", str(tmp_path / "org")]) == 0
+    with open_store(demo_store) as store:
+        assert _census(store) == first
+        # runs are history: the second run's checks are kept beside the first's
+        assert len(store.runs.for_system("mail-sorting-digits", "data-check")) == 2
+
+
+def test_demo_without_the_store_still_reports_what_it_caught(tmp_path, demo_store, capsys):
+    assert main(["demo", "--no-store", "--dir", str(tmp_path / "org")]) == 0
+    err = capsys.readouterr().err
+    assert "poisoning yes" in err
+    assert not (tmp_path / "org.db").exists()
+    assert not (tmp_path / "aisec-demo-bom.json").exists()
