@@ -16,14 +16,14 @@ import threading
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aisec.services.governance import KIND as CLASSIFICATION
 from aisec.store.governance_records import StoredEvidence, StoredIncident
-from aisec.store.models import AISystem, Evidence
+from aisec.store.models import AISystem, Assessment, Evidence
 from aisec.store.records import SystemAsset
 
 if TYPE_CHECKING:
@@ -75,18 +75,37 @@ def tier_of(assessment: StoredAssessment | None) -> str:
     """The headline EU AI Act tier of a classification assessment's result."""
     if assessment is None:
         return UNCLASSIFIED
-    tiers = assessment.result.get("tiers") or []
-    found = [t for t in TIERS if t in tiers]
-    return found[0] if found else str(tiers[0]) if tiers else UNCLASSIFIED
+    return _headline(assessment.result.get("tiers"))
 
 
 def latest_tiers(store: Store) -> dict[str, str]:
-    """Each classified system's id and its tier, from its latest final classification."""
-    latest: dict[str, StoredAssessment] = {}
-    for assessment in store.assessments.list(kind=CLASSIFICATION):  # oldest first
-        if assessment.status == "final":
-            latest[assessment.system_id] = assessment
-    return {system: tier_of(a) for system, a in latest.items()}
+    """Each classified system's id and its tier, from its latest final classification.
+
+    One query that reads only each system's latest ``tiers`` (the database picks them):
+    decoding every assessment's answers, obligations and rationale was most of the
+    overview's time with a few hundred systems."""
+    newest = (
+        func.row_number()
+        .over(
+            partition_by=Assessment.system_id,
+            order_by=(Assessment.created_at.desc(), Assessment.id.desc()),
+        )
+        .label("newest")
+    )
+    ranked = (
+        select(Assessment.system_id, Assessment.result["tiers"].label("tiers"), newest)
+        .where(Assessment.kind == CLASSIFICATION, Assessment.status == "final")
+        .subquery()
+    )
+    query = select(ranked.c.system_id, ranked.c.tiers).where(ranked.c.newest == 1)
+    with Session(store.engine) as session:
+        return {system: _headline(tiers) for system, tiers in session.execute(query)}
+
+
+def _headline(tiers: Any) -> str:
+    tiers = tiers if isinstance(tiers, list) else []
+    found = [t for t in TIERS if t in tiers]
+    return found[0] if found else str(tiers[0]) if tiers else UNCLASSIFIED
 
 
 def expiring_evidence(store: Store, today: date, days: int = EVIDENCE_DAYS) -> list[StoredEvidence]:
