@@ -18,13 +18,13 @@ def sha(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def user(store, name="alice", role="admin"):
+def user(store, name="alice", role="security-engineer"):
     return store.users.create_user(name, role, HASH, display_name=name.title())
 
 
 def test_create_and_read_back(store):
     alice = user(store, "Alice")
-    assert alice.username == "Alice" and alice.role == "admin" and alice.active
+    assert alice.username == "Alice" and alice.role == "security-engineer" and alice.active
     assert alice.display_name == "Alice" and alice.last_login_at is None
     assert alice.created_at.tzinfo is not None
     assert store.users.get_user(alice.id) == alice
@@ -209,3 +209,17 @@ def test_delete_user_sessions_and_purge(store):
     assert store.users.purge_expired(now + timedelta(minutes=10)) == 1
     assert store.users.session_by_hash(sha("b2"), now) is not None
     assert store.users.purge_expired(now) == 0
+
+
+def test_the_last_active_administrator_stays_one(store):
+    alice = user(store, "alice", "admin")
+    for change in (lambda: store.users.set_role(alice.id, "auditor"),
+                   lambda: store.users.set_active(alice.id, False)):  # fmt: skip
+        with pytest.raises(InvalidRecord, match="last active administrator"):
+            change()
+    bob = user(store, "bob", "auditor")
+    store.users.set_role(bob.id, "admin")
+    assert store.users.set_role(alice.id, "auditor").role == "auditor"  # bob remains
+    with pytest.raises(InvalidRecord, match="last active administrator"):
+        store.users.set_active(bob.id, False)
+    assert store.users.set_active(alice.id, False).active is False  # not an admin now

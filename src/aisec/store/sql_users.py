@@ -81,6 +81,27 @@ class SqlUserRepository(AuditedRepository):
     def set_active(self, user_id: str, active: bool) -> StoredUser:
         return self._change(user_id, active=g.flag("a user", "active", active))
 
+    def _keep_an_admin(self, session: Session, row: User, values: dict[str, Any]) -> None:
+        """InvalidRecord if the change leaves no active administrator: counted in the
+        writing transaction, the table locked on PostgreSQL, so that two administrators
+        demoting each other at once cannot both succeed."""
+        if not (row.role == "admin" and row.active):
+            return
+        if values.get("role", "admin") == "admin" and values.get("active", True):
+            return
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE"))
+        others = (
+            select(func.count())
+            .select_from(User)
+            .where(User.role == "admin", User.active.is_(True), User.id != row.id)
+        )
+        if not session.scalar(others):
+            raise InvalidRecord(
+                "the last active administrator cannot be demoted or deactivated",
+                hint="make another user an administrator first",
+            )
+
     def set_display_name(self, user_id: str, display_name: str) -> StoredUser:
         text = g.text("a user", "display name", display_name, 200, required=False)
         return self._change(user_id, display_name=text)
@@ -221,6 +242,7 @@ class SqlUserRepository(AuditedRepository):
     def _change(self, user_id: str, **values: Any) -> StoredUser:
         with self._sessions.write() as session:
             row = _user_row(session, user_id)
+            self._keep_an_admin(session, row, values)
             for name, value in values.items():
                 setattr(row, name, value)
             session.flush()
