@@ -27,6 +27,7 @@ from aisec.cli import (
     serve_cmd,
     sign_cmd,
     test_cmd,
+    users_cmd,
 )
 from aisec.core.errors import AisecError
 
@@ -52,6 +53,7 @@ app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(data_cmd.app, name="data")
 app.command("gate")(gate_cmd.gate_command)
 app.command("serve")(serve_cmd.serve)
+app.add_typer(users_cmd.app, name="users")
 
 
 @app.command("version")
