@@ -137,8 +137,8 @@ def test_summary_buckets_by_first_seen(store):
     record(store, fixed, started=days_ago(1))
     store.findings.set_triage(fixed.fingerprint, TriageState.FIXED, actor="alice")
     summary = store.findings.summary(today=TODAY)
-    assert summary.open_by_age["high"] == {"<7d": 2, "7-30d": 2, "30-90d": 2, ">90d": 2}
-    assert summary.open_by_age["low"] == {"<7d": 1, "7-30d": 0, "30-90d": 0, ">90d": 0}
+    assert summary.open_by_age["high"] == {"<7d": 2, "7-30d": 2, "31-90d": 2, ">90d": 2}
+    assert summary.open_by_age["low"] == {"<7d": 1, "7-30d": 0, "31-90d": 0, ">90d": 0}
     assert summary.open_by_age["critical"] == dict.fromkeys(AGE_BUCKETS, 0)
     assert list(summary.open_by_age) == ["critical", "high", "medium", "low", "info"]
     assert summary.by_state == {"open": 9, "accepted-risk": 0, "false-positive": 0, "fixed": 1}
@@ -186,3 +186,12 @@ def test_paging_stays_in_sql_for_many_findings(store):
     assert total == 2000 and len(items) == 10 and summary.total == 2000
     assert len(statements) == 3  # count, page, summary: no query per row
     assert keys(items) == keys(store.findings.list())[1990:]
+
+
+def test_one_severity_exactly(many):
+    everything = many.findings.list()
+    for severity in Severity:
+        exact = FindingFilter(min_severity=severity, max_severity=severity)
+        found, total = many.findings.page(exact, offset=0, limit=100)
+        assert total == len(found) == sum(f.severity == severity for f in everything)
+        assert all(f.severity == severity for f in found)

@@ -223,3 +223,13 @@ def test_the_last_active_administrator_stays_one(store):
     with pytest.raises(InvalidRecord, match="last active administrator"):
         store.users.set_active(bob.id, False)
     assert store.users.set_active(alice.id, False).active is False  # not an admin now
+
+
+def test_usernames_fold_case_beyond_ascii(store):
+    emile = user(store, "Émile")
+    assert store.users.find_user("émile") == emile
+    assert store.users.find_user("ÉMILE") == emile
+    with pytest.raises(InvalidRecord, match="taken"):
+        user(store, "émile")
+    strasse = user(store, "Straße")
+    assert store.users.find_user("STRASSE") == strasse

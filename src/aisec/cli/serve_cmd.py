@@ -31,7 +31,8 @@ def serve(
         ),
     ] = None,
     session_hours: Annotated[
-        float, typer.Option(help="Hours a browser session lasts after its last use.")
+        float,
+        typer.Option(min=0.1, max=720, help="Hours a browser session lasts after its login."),
     ] = 12.0,
     job_workers: Annotated[
         int, typer.Option(min=1, max=64, help="Background scans and tests run at once.")

@@ -7,7 +7,7 @@ import math
 import numbers
 import operator
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any
 
@@ -79,14 +79,26 @@ def _checks_applied(counts: Mapping[str, Any]) -> tuple[str, ...] | None:
 
 
 def stored_run(session: Session, row: ScanRun) -> StoredRun:
-    # Both counts in one query, so that listing runs costs no more than it did before 0004.
-    findings = (
-        select(func.count()).select_from(RunFinding).where(RunFinding.run_id == row.id)
-    ).scalar_subquery()
-    measurements = (
-        select(func.count()).select_from(RunMeasurement).where(RunMeasurement.run_id == row.id)
-    ).scalar_subquery()
-    finding_count, measurement_count = session.execute(select(findings, measurements)).one()
+    return stored_runs(session, [row])[0]
+
+
+def stored_runs(session: Session, rows: Sequence[ScanRun]) -> list[StoredRun]:
+    """The runs of ``rows`` with their finding and measurement counts, read in two grouped
+    queries whatever the number of runs (a page of runs is not a query per run)."""
+    ids = [row.id for row in rows]
+    if not ids:
+        return []
+    findings = _counts(session, RunFinding.run_id, ids)
+    measurements = _counts(session, RunMeasurement.run_id, ids)
+    return [_stored(row, findings.get(row.id, 0), measurements.get(row.id, 0)) for row in rows]
+
+
+def _counts(session: Session, column: Any, ids: Sequence[str]) -> dict[str, int]:
+    query = select(column, func.count()).where(column.in_(ids)).group_by(column)
+    return {run_id: int(count) for run_id, count in session.execute(query)}
+
+
+def _stored(row: ScanRun, finding_count: int, measurement_count: int) -> StoredRun:
     return StoredRun(
         id=row.id,
         kind=row.kind,
@@ -101,8 +113,8 @@ def stored_run(session: Session, row: ScanRun) -> StoredRun:
         errors=tuple(row.errors),
         warnings=tuple(row.warnings),
         skipped=tuple(row.skipped),
-        finding_count=finding_count or 0,
-        measurement_count=measurement_count or 0,
+        finding_count=finding_count,
+        measurement_count=measurement_count,
     )
 
 

@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 # Ages of open findings, in whole days since first seen (UTC): <7, 7..30, 31..90, >90.
-AGE_BUCKETS = ("<7d", "7-30d", "30-90d", ">90d")
+AGE_BUCKETS = ("<7d", "7-30d", "31-90d", ">90d")
 
 
 @dataclass(frozen=True, kw_only=True)

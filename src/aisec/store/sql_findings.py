@@ -37,7 +37,7 @@ class SqlFindingRepository:
     def list(
         self, where: FindingFilter | None = None, *, today: date | None = None
     ) -> builtins.list[StoredFinding]:
-        where, today = where or FindingFilter(), today or date.today()
+        where, today = where or FindingFilter(), today or utc_today()
         query, state = _query(today)
         query = _filtered(query, where, state)
         glob = compile_glob(where.path, "path filter") if where.path else None
@@ -61,7 +61,7 @@ class SqlFindingRepository:
         if where.path:
             found = self.list(where, today=today)
             return found[offset : offset + limit], len(found)
-        today = today or date.today()
+        today = today or utc_today()
         query, state = _query(today)
         query = _filtered(query, where, state)
         # The latest triage row is one per finding at most: counting findings is enough.
@@ -75,7 +75,7 @@ class SqlFindingRepository:
     def summary(self, today: date | None = None) -> FindingSummary:
         """Every finding by effective state, and the open ones by severity and by days
         since first seen (in UTC: under 7, 7 to 30, 31 to 90, over 90), in one query."""
-        today = today or date.today()
+        today = today or utc_today()
         query, state = _query(today)
 
         def since(days: int) -> datetime:
@@ -112,7 +112,7 @@ class SqlFindingRepository:
         return FindingSummary(open_by_age=by_age, by_state=by_state, total=sum(by_state.values()))
 
     def get(self, fingerprint: str, *, today: date | None = None) -> StoredFinding | None:
-        today = today or date.today()
+        today = today or utc_today()
         query, _ = _query(today)
         with self._sessions.read() as session:
             row = session.execute(query.where(FindingRecord.fingerprint == fingerprint)).first()
@@ -138,7 +138,7 @@ class SqlFindingRepository:
         justification: str = "",
         expires: date | None = None,
     ) -> TriageEntry:
-        state = check_triage(state, actor, justification, expires, date.today())
+        state = check_triage(state, actor, justification, expires, utc_today())
         with self._sessions.write() as session:
             record = _record(session, fingerprint)
             row = Triage(
@@ -157,6 +157,12 @@ class SqlFindingRepository:
             record = _record(session, fingerprint)
             query = select(Triage).where(Triage.finding_id == record.id).order_by(Triage.id)
             return [_entry(row) for row in session.scalars(query)]
+
+
+def utc_today() -> date:
+    """The day decisions are judged on: UTC, as the age of findings is, whatever the
+    zone of the machine (a server and its users may sit in different ones)."""
+    return datetime.now(UTC).date()
 
 
 def latest_triage() -> Any:
@@ -198,6 +204,8 @@ def _query(today: date) -> tuple[Any, Any]:
 def _filtered(query: Any, where: FindingFilter, state: Any) -> Any:
     if where.min_severity is not None:
         query = query.where(FindingRecord.severity >= int(Severity.parse(where.min_severity)))
+    if where.max_severity is not None:
+        query = query.where(FindingRecord.severity <= int(Severity.parse(where.max_severity)))
     if where.check_id:
         if "*" in where.check_id:
             query = query.where(FindingRecord.check_id.like(_like(where.check_id), escape="\\"))

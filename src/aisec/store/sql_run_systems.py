@@ -56,4 +56,4 @@ def for_system(sessions: Sessions, system: str | SystemAsset, kind: str | None) 
         )
         if kind is not None:
             query = query.where(ScanRun.kind == kind)
-        return [rows.stored_run(session, row) for row in session.scalars(query)]
+        return rows.stored_runs(session, list(session.scalars(query)))

@@ -83,7 +83,7 @@ class SqlRunRepository(AuditedRepository):
         if limit is not None:
             query = query.limit(limit)
         with self._sessions.read() as session:
-            return [rows.stored_run(session, row) for row in session.scalars(query)]
+            return rows.stored_runs(session, builtins.list(session.scalars(query)))
 
     def page(
         self, *, kind: str | None = None, system: str | None = None, offset: int, limit: int
@@ -103,7 +103,7 @@ class SqlRunRepository(AuditedRepository):
         query = query.order_by(ScanRun.started_at.desc(), ScanRun.id).offset(offset).limit(limit)
         with self._sessions.read() as session:
             total = int(session.scalar(total_query) or 0)
-            return [rows.stored_run(session, row) for row in session.scalars(query)], total
+            return rows.stored_runs(session, builtins.list(session.scalars(query))), total
 
     def link_system(self, run_id: str, system: str | SystemAsset, *, actor: str = "aisec") -> bool:
         """Record that the stored run concerns ``system`` (revision 0007); True if new."""

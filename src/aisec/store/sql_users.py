@@ -1,8 +1,8 @@
 """Users, API keys and browser sessions over SQLAlchemy (revision 0008).
 
-Usernames are unique regardless of case, as people type them: the column's unique
-constraint is case-sensitive, so a new user is checked against ``lower(username)`` while
-the table is locked against other writers (SQLite's writers hold its lock already). Keys and
+Usernames are unique regardless of case, as people type them: each is stored with its
+case-folded key (``str.casefold``), which is unique and is what logins look up, alike on
+SQLite (whose ``lower()`` folds ASCII only) and PostgreSQL. Keys and
 sessions are looked up by the SHA-256 of their token on every request; recording when they
 were last used is a write, so it is done at most once a minute per key or session.
 """
@@ -40,16 +40,15 @@ class SqlUserRepository(AuditedRepository):
         row = User(
             id=new_id(),
             username=name,
+            username_key=name.casefold(),
             display_name=g.text("a user", "display name", display_name, 200, required=False),
             role=g.one_of("a user", "role", role, ROLES),
             password_hash=g.text("a user", "password hash", password_hash),
             active=True,
         )
         with self._sessions.write() as session:
-            if session.get_bind().dialect.name == "postgresql":
-                # Two writers could each find "alice" free as "Alice" and "alice".
-                session.execute(text("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE"))
-            taken = select(User.id).where(func.lower(User.username) == name.lower())
+            # The unique key settles a race between two writers; this gives the message.
+            taken = select(User.id).where(User.username_key == row.username_key)
             if session.scalar(taken) is not None:
                 raise InvalidRecord(f"the username {name!r} is taken")
             session.add(row)
@@ -62,7 +61,7 @@ class SqlUserRepository(AuditedRepository):
             return _user(row) if row is not None else None
 
     def find_user(self, username: str) -> StoredUser | None:
-        query = select(User).where(func.lower(User.username) == username.strip().lower())
+        query = select(User).where(User.username_key == username.strip().casefold())
         with self._sessions.read() as session:
             row = session.scalars(query).first()
             return _user(row) if row is not None else None
@@ -110,7 +109,7 @@ class SqlUserRepository(AuditedRepository):
         return self._change(user_id, last_login_at=utcnow())
 
     def list_users(self) -> builtins.list[StoredUser]:
-        query = select(User).order_by(func.lower(User.username), User.id)
+        query = select(User).order_by(User.username_key, User.id)
         with self._sessions.read() as session:
             return [_user(row) for row in session.scalars(query)]
 

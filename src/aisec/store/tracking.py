@@ -147,6 +147,7 @@ class FindingFilter:
     path: str | None = None  # glob on the artefact's path, as in suppressions
     run_id: str | None = None  # findings that run saw
     system: str | None = None  # a system's id: findings seen by a run linked to it
+    max_severity: Severity | None = None  # with min_severity: one severity exactly
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -51,12 +51,14 @@ def findings_list(
     check: Text = "",
     system: Text = "",
     path: Text = "",
+    exact: Text = "",
     offset: Offset = 0,
     limit: Limit = PAGE,
 ) -> HTMLResponse:
     store = store_of(request)
+    severity = severity.lower()
     filters = {"severity": severity, "state": state, "check": check, "system": system,
-               "path": path}  # fmt: skip
+               "path": path, "exact": bool(exact)}  # fmt: skip
     error, total = "", 0
     found: list[StoredFinding] = []
     try:
@@ -65,6 +67,8 @@ def findings_list(
         )
         if system:
             where = dataclasses.replace(where, system=_system_id(store, system))
+        if exact and where.min_severity is not None:  # the overview's rows: one severity
+            where = dataclasses.replace(where, max_severity=where.min_severity)
         found, total = store.findings.page(where, offset=offset, limit=limit)
     except (UsageError, RecordNotFound, InvalidRecord) as exc:
         error = exc.message

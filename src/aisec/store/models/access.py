@@ -26,7 +26,10 @@ class User(Base):
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    username: Mapped[str] = mapped_column(String(100), unique=True)
+    username: Mapped[str] = mapped_column(String(100))
+    # The name case-folded (str.casefold): the unique key and what logins look up, the
+    # same on every database (SQLite's lower() folds ASCII only).
+    username_key: Mapped[str] = mapped_column(String(400), unique=True)
     display_name: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(40))
     password_hash: Mapped[str] = mapped_column(Text)

@@ -44,6 +44,7 @@ def upgrade() -> None:
         "users",
         sa.Column("id", _ID, nullable=False),
         sa.Column("username", sa.String(length=100), nullable=False),
+        sa.Column("username_key", sa.String(length=400), nullable=False),
         sa.Column("display_name", sa.String(length=200), nullable=False),
         sa.Column("role", sa.String(length=40), nullable=False),
         sa.Column("password_hash", sa.Text(), nullable=False),
@@ -53,7 +54,7 @@ def upgrade() -> None:
         sa.Column("last_login_at", _AT, nullable=True),
         _one_of("users", "role", _ROLES),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
-        sa.UniqueConstraint("username", name=op.f("uq_users_username")),
+        sa.UniqueConstraint("username_key", name=op.f("uq_users_username_key")),
     )
     op.create_table(
         "api_keys",
