@@ -7,26 +7,12 @@ from typing import Any
 
 import pytest
 
-from aisec.governance.classify import Classification, classify, next_questions
+from aisec.governance.classify import Classification, classify
+from classify_answers import complete
 
 AS_OF = date(2026, 11, 28)
 BOTH = ("provider", "deployer")
 HR_PROVIDER = [f"EU-AI-Act:Art.{n}" for n in (9, 10, 11, 12, 13, 14, 15, 17, 49, 72, 73)]
-
-
-def _default(question: Any) -> object:
-    # Anything not said in a scenario gets the "nothing special" answer.
-    if question.kind == "one-of":
-        return question.choices[0].value
-    return {"yes-no": False, "many-of": [], "number": 0}[question.kind]
-
-
-def complete(**given: object) -> dict[str, object]:
-    answers = dict(given)
-    while pending := next_questions(answers):
-        for question in pending:
-            answers[question.id] = _default(question)
-    return answers
 
 
 def run(

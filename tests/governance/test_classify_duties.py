@@ -11,26 +11,13 @@ import pytest
 
 from aisec.core.errors import ConfigError
 from aisec.governance.classify import Classification, classify, next_questions
+from classify_answers import complete
 
 AS_OF = date(2026, 11, 28)
 ROLES = ("provider", "deployer", "authorised-representative")
 SYSTEM = {"subject": "ai-system"}
 GRID = ["AnnexIII.2(a)"]  # critical infrastructure: water, gas, electricity, traffic
 NCII = "Art.5(1)(omnibus-ncii)"
-
-
-def _default(question: Any) -> object:
-    if question.kind == "one-of":
-        return question.choices[0].value
-    return {"yes-no": False, "many-of": [], "number": 0}[question.kind]
-
-
-def complete(**given: object) -> dict[str, object]:
-    answers = dict(given)
-    while pending := next_questions(answers):
-        for question in pending:
-            answers[question.id] = _default(question)
-    return answers
 
 
 def run(as_of: date = AS_OF, amended: bool = True, **given: object) -> Classification:

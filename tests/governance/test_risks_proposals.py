@@ -4,7 +4,6 @@ controls resolve in the catalogues, scores follow the documented rules, ids are 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pytest
 
@@ -22,23 +21,10 @@ from aisec.governance.risks import (
     propose_from_findings,
     propose_from_measurements,
 )
+from classify_answers import complete
 
 AS_OF = date(2026, 11, 28)
 SYSTEM = "credit-model"
-
-
-def _default(question: Any) -> object:
-    if question.kind == "one-of":
-        return question.choices[0].value
-    return {"yes-no": False, "many-of": [], "number": 0}[question.kind]
-
-
-def complete(**given: object) -> dict[str, object]:
-    answers = dict(given)
-    while pending := next_questions(answers):
-        for question in pending:
-            answers[question.id] = _default(question)
-    return answers
 
 
 def classified(**given: object) -> Classification:
@@ -247,7 +233,7 @@ def test_merging_new_proposals_keeps_people_decisions(source: str) -> None:
 def test_an_upcoming_ban_is_proposed_as_a_critical_risk_now() -> None:
     from datetime import date
 
-    from aisec.governance.classify import classify, next_questions
+    from aisec.governance.classify import classify
     from aisec.governance.risks import propose_from_classification
 
     answers: dict[str, object] = {"subject": "ai-system", "practices": ["Art.5(1)(omnibus-ncii)"]}

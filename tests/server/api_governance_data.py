@@ -9,8 +9,8 @@ from pathlib import Path
 from aisec.core.finding import Finding, Location
 from aisec.core.run import Run
 from aisec.core.severity import Severity
-from aisec.governance.classify import next_questions
 from aisec.store import SystemAsset
+from classify_answers import complete
 
 API = "/api/v1"
 SYSTEM = "credit-scoring"
@@ -21,21 +21,6 @@ def add_system(store, name: str = SYSTEM) -> SystemAsset:
     return store.inventory.add(
         SystemAsset(name=name, owner="risk team", intended_purpose="creditworthiness")
     )
-
-
-def _default(question) -> object:
-    # Anything a scenario does not say gets the "nothing special" answer.
-    if question.kind == "one-of":
-        return question.choices[0].value
-    return {"yes-no": False, "many-of": [], "number": 0}[question.kind]
-
-
-def complete(**given: object) -> dict[str, object]:
-    answers = dict(given)
-    while pending := next_questions(answers):
-        for question in pending:
-            answers[question.id] = _default(question)
-    return answers
 
 
 def high_risk_answers() -> dict[str, object]:

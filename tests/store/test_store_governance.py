@@ -246,6 +246,9 @@ def test_evidence_round_trips_and_expiring_lists_what_lapses(store):
     assert store.evidence.list("cv-screener") == [lapsed, soon, edge, later, forever]
     assert store.evidence.expiring("cv-screener", DAY, 30) == [lapsed, soon, edge]
     assert store.evidence.expiring("cv-screener", DAY, 0) == [lapsed]
+    # of every system at once (the dashboard's overview), at most ``limit``
+    assert store.evidence.expiring(None, DAY, 30) == [lapsed, soon, edge]
+    assert store.evidence.expiring(None, DAY, 30, limit=2) == [lapsed, soon]
     assert lapsed.expired(DAY) and not soon.expired(DAY) and not forever.expired(date.max)
     assert (soon.refs, soon.reference, soon.kind) == (
         ("EU-AI-Act:Art.9",),

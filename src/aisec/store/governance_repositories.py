@@ -86,9 +86,11 @@ class EvidenceRepository(Protocol):
     def list(self, system: str | SystemAsset) -> builtins.list[StoredEvidence]: ...
 
     def expiring(
-        self, system: str | SystemAsset, today: date, within_days: int
-    ) -> builtins.list[StoredEvidence]:
-        """Evidence lapsed already or lapsing by ``today + within_days``, soonest first."""
+        self, system: str | SystemAsset | None, today: date, within_days: int,
+        *, limit: int | None = None,
+    ) -> builtins.list[StoredEvidence]:  # fmt: skip
+        """Evidence lapsed already or lapsing by ``today + within_days``, soonest first, of
+        ``system`` (None: of every system, in one query); at most ``limit`` of them."""
         ...
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from aisec.core.errors import InvalidRecord
 from aisec.store import governance_rows as g
 from aisec.store.governance_records import StoredEvidence
-from aisec.store.models import Evidence
+from aisec.store.models import AISystem, Evidence
 from aisec.store.models.base import new_id, utcnow
 from aisec.store.records import SystemAsset
 from aisec.store.sql_audit import AuditedRepository
@@ -78,11 +78,13 @@ class SqlEvidenceRepository(AuditedRepository):
             return [_stored(row, owner.name) for row in session.scalars(query)]
 
     def expiring(
-        self, system: str | SystemAsset, today: date, within_days: int
-    ) -> builtins.list[StoredEvidence]:
+        self, system: str | SystemAsset | None, today: date, within_days: int,
+        *, limit: int | None = None,
+    ) -> builtins.list[StoredEvidence]:  # fmt: skip
         """Evidence whose validity ends on or before ``today + within_days``: what has
-        lapsed already (it needs renewing most) and what will lapse, soonest first.
-        Evidence valid without end never expires."""
+        lapsed already (it needs renewing most) and what will lapse, soonest first; of
+        ``system``, or of every system when it is None. Evidence valid without end never
+        expires."""
         g.day(_RECORD, "today", today)
         if isinstance(within_days, bool) or not isinstance(within_days, int) or within_days < 0:
             raise InvalidRecord(f"within_days must be a whole number >= 0, not {within_days!r}")
@@ -90,14 +92,17 @@ class SqlEvidenceRepository(AuditedRepository):
             until = today + timedelta(days=within_days)
         except OverflowError:
             until = date.max
+        query = (
+            select(Evidence, AISystem.name)
+            .join(AISystem, AISystem.id == Evidence.system_id)
+            .where(Evidence.valid_until <= until)
+            .order_by(Evidence.valid_until, Evidence.recorded_at, Evidence.id)
+            .limit(limit)
+        )
         with self._sessions.read() as session:
-            owner = g.system_row(session, system)
-            query = (
-                select(Evidence)
-                .where(Evidence.system_id == owner.id, Evidence.valid_until <= until)
-                .order_by(Evidence.valid_until, Evidence.recorded_at, Evidence.id)
-            )
-            return [_stored(row, owner.name) for row in session.scalars(query)]
+            if system is not None:
+                query = query.where(Evidence.system_id == g.system_row(session, system).id)
+            return [_stored(row, name) for row, name in session.execute(query)]
 
 
 def _stored(row: Evidence, system_name: str) -> StoredEvidence:

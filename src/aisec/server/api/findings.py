@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from aisec.core.errors import InvalidRecord
+from aisec.server import finding_actions as actions
 from aisec.server.access.deps import require, store_of
 from aisec.server.access.principal import Principal
 from aisec.server.access.roles import Permission
@@ -103,22 +104,11 @@ def triage_finding(
 ) -> FindingOut:
     """Record a decision: an accepted risk needs a justification and an expiry date, a
     false positive a justification."""
-    from aisec.services.findings import triage
-
     store = store_of(request)
-    with store.transaction():
-        finding, entry = triage(
-            store.findings, fingerprint, body.state, justification=body.justification,
-            expires=body.expires, actor=principal.username,
-        )  # fmt: skip
-        payload = {
-            "state": entry.state.value,
-            "justification": entry.justification,
-            "expires": entry.expires.isoformat() if entry.expires else None,
-        }
-        store.audit.append(
-            principal.username, "finding.triaged", "finding", finding.fingerprint, payload
-        )
+    finding, _ = actions.triage(
+        store, principal.username, fingerprint, body.state,
+        justification=body.justification, expires=body.expires,
+    )  # fmt: skip
     return _out(store, _current(store, finding.fingerprint))
 
 
@@ -131,15 +121,7 @@ def triage_finding(
 def comment_finding(
     fingerprint: str, body: CommentBody, request: Request, principal: Commenter
 ) -> NoteOut:
-    from aisec.services.findings import resolve
-
-    store = store_of(request)
-    key = resolve(store.findings, fingerprint).fingerprint
-    with store.transaction():
-        note = store.notes.add_comment(key, principal.username, body.text)
-        store.audit.append(
-            principal.username, "finding.commented", "finding", key, {"note_id": note.id}
-        )
+    note = actions.comment(store_of(request), principal.username, fingerprint, body.text)
     return note_out(note)
 
 
@@ -153,25 +135,16 @@ def assign_finding(
     fingerprint: str, body: AssignmentBody, request: Request, principal: Triager
 ) -> NoteOut:
     """Assign the finding to an active user ("" unassigns it)."""
-    from aisec.services.findings import resolve
-
     store = store_of(request)
-    key = resolve(store.findings, fingerprint).fingerprint
     assignee = ""
     if body.assignee.strip():
-        user = store.users.find_user(body.assignee.strip())
-        if user is None or not user.active:
+        assignee = actions.active_username(store, body.assignee) or ""
+        if not assignee:
             raise InvalidRecord(
                 f"no active user named {body.assignee.strip()!r}",
                 hint="assign to a user who can log in, or send an empty name to unassign",
             )
-        assignee = user.username
-    with store.transaction():
-        note = store.notes.assign(key, principal.username, assignee)
-        store.audit.append(
-            principal.username, "finding.assigned", "finding", key, {"assignee": assignee}
-        )
-    return note_out(note)
+    return note_out(actions.assign(store, principal.username, fingerprint, assignee))
 
 
 def finding_page(store: Store, where: FindingFilter, paging: Paging) -> Page[FindingOut]:

@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from aisec.core.errors import AisecError, InvalidRecord, RecordNotFound, UsageError
 from aisec.core.severity import Severity
+from aisec.server import finding_actions as actions
 from aisec.server.access.deps import require, store_of
 from aisec.server.access.principal import Principal
 from aisec.server.access.roles import Permission
@@ -113,17 +114,10 @@ def triage_submit(
     typed = {"state": state, "justification": justification, "expires": expires}
     try:
         day = service.parse_date(expires, "expiry date") if expires.strip() else None
-        with store.transaction():
-            finding, entry = service.triage(
-                store.findings, fingerprint, state, justification=justification,
-                expires=day, actor=principal.username,
-            )  # fmt: skip
-            store.audit.append(principal.username, "finding.triaged", "finding",
-                               finding.fingerprint, {
-                "check_id": finding.check_id, "from": finding.state.value,
-                "to": entry.state.value, "justification": entry.justification,
-                "expires": entry.expires.isoformat() if entry.expires else None,
-            })  # fmt: skip
+        finding, _ = actions.triage(
+            store, principal.username, fingerprint, state, justification=justification,
+            expires=day,
+        )  # fmt: skip
     except (InvalidRecord, UsageError) as exc:
         return _refused(request, principal, fingerprint, exc, typed)
     return _done(finding.fingerprint, "triaged")
@@ -138,17 +132,15 @@ def assign_submit(
 ) -> Response:
     store = store_of(request)
     try:
-        finding = service.resolve(store.findings, fingerprint)
-        who = assignee.strip()
-        if who and who not in {u.username for u in _active_users(request)}:
-            raise UsageError(f"{who!r} is no active user", hint="choose one from the list")
-        with store.transaction():
-            store.notes.assign(finding.fingerprint, principal.username, who)
-            store.audit.append(principal.username, "finding.assigned", "finding",
-                               finding.fingerprint, {"assignee": who})  # fmt: skip
+        who = assignee.strip() and actions.active_username(store, assignee)
+        if who is None:
+            raise UsageError(
+                f"{assignee.strip()!r} is no active user", hint="choose one from the list"
+            )
+        note = actions.assign(store, principal.username, fingerprint, who)
     except (InvalidRecord, UsageError) as exc:
         return _refused(request, principal, fingerprint, exc, {"assignee": assignee})
-    return _done(finding.fingerprint, "assigned" if who else "unassigned")
+    return _done(note.fingerprint, "assigned" if who else "unassigned")
 
 
 @router.post("/findings/{fingerprint}/comment")
@@ -160,15 +152,10 @@ def comment_submit(
 ) -> Response:
     store = store_of(request)
     try:
-        finding = service.resolve(store.findings, fingerprint)
-        with store.transaction():
-            note = store.notes.add_comment(finding.fingerprint, principal.username, text)
-            payload = {"note_id": note.id, "text": note.text}
-            store.audit.append(principal.username, "finding.commented", "finding",
-                               finding.fingerprint, payload)  # fmt: skip
+        note = actions.comment(store, principal.username, fingerprint, text)
     except (InvalidRecord, UsageError) as exc:
         return _refused(request, principal, fingerprint, exc, {"comment": text})
-    return _done(finding.fingerprint, "commented")
+    return _done(note.fingerprint, "commented")
 
 
 def _done(fingerprint: str, notice: str) -> RedirectResponse:

@@ -15,7 +15,7 @@ import logging
 import threading
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from aisec.services.governance import KIND as CLASSIFICATION
 from aisec.store.governance_records import StoredEvidence, StoredIncident
-from aisec.store.models import AISystem, Assessment, Evidence
+from aisec.store.models import AISystem, Assessment
 from aisec.store.records import SystemAsset
 
 if TYPE_CHECKING:
@@ -109,17 +109,8 @@ def _headline(tiers: Any) -> str:
 
 
 def expiring_evidence(store: Store, today: date, days: int = EVIDENCE_DAYS) -> list[StoredEvidence]:
-    """Evidence of every system lapsed or lapsing by ``today + days``, in one query (the
-    repository reads one system at a time)."""
-    query = (
-        select(Evidence, AISystem.name)
-        .join(AISystem, AISystem.id == Evidence.system_id)
-        .where(Evidence.valid_until <= today + timedelta(days=days))
-        .order_by(Evidence.valid_until, Evidence.recorded_at, Evidence.id)
-        .limit(200)
-    )
-    with Session(store.engine) as session:
-        return [_evidence(row, name) for row, name in session.execute(query)]
+    """Evidence of every system lapsed or lapsing by ``today + days``."""
+    return store.evidence.expiring(None, today, days, limit=200)
 
 
 def system_ids(store: Store) -> list[str]:
@@ -242,19 +233,3 @@ class CoverageCache:
             self._working = None
             if value is not None:
                 self._key, self._value = key, value
-
-
-def _evidence(row: Evidence, system_name: str) -> StoredEvidence:
-    return StoredEvidence(
-        id=row.id,
-        system_id=row.system_id,
-        system_name=system_name,
-        title=row.title,
-        kind=row.kind,
-        reference=row.reference,
-        refs=tuple(row.refs),
-        valid_from=row.valid_from,
-        valid_until=row.valid_until,
-        recorded_by=row.recorded_by,
-        recorded_at=row.recorded_at,
-    )
