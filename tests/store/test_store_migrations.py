@@ -47,6 +47,10 @@ TABLES = {
     "web_sessions",
     "finding_notes",
     "jobs",
+    # 0009 (tests/runtime/test_traffic_log_*.py, test_gateway_access_repository.py)
+    "gateway_keys",
+    "gateway_entries",
+    "gateway_checkpoints",
 }
 
 

@@ -162,7 +162,7 @@ def verify(
 
     if expect_root is not None and expect_size is None:
         raise UsageError("--expect-root needs --expect-size", hint="a root is of a size")
-    key = _verify_key(public_key)
+    key = verify_key(public_key)
     with opened(database, create=False) as store:
         report = (
             None
@@ -200,7 +200,7 @@ def verify(
         raise typer.Exit(1)
 
 
-def _verify_key(given: Path | None) -> VerifyKey:
+def verify_key(given: Path | None) -> VerifyKey:
     from aisec.core.errors import UsageError
     from aisec.governance.audit.keys import key_path, load_verify_key, public_key_path
 

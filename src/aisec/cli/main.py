@@ -21,6 +21,7 @@ from aisec.cli import (
     discover_cmd,
     findings_cmd,
     gate_cmd,
+    gateway_cmd,
     govern_cmd,
     inventory_cmd,
     scan_cmd,
@@ -54,6 +55,7 @@ app.add_typer(data_cmd.app, name="data")
 app.command("gate")(gate_cmd.gate_command)
 app.command("serve")(serve_cmd.serve)
 app.add_typer(users_cmd.app, name="users")
+app.add_typer(gateway_cmd.app, name="gateway")
 
 
 @app.command("version")

@@ -17,9 +17,14 @@ what to do next::
     ├── StoreError                  AISEC-E600  the database cannot be opened or migrated
     │   ├── RecordNotFound          AISEC-E601  no asset, run or finding with that id or key
     │   └── InvalidRecord           AISEC-E602  a record is invalid or conflicts with one stored
-    └── AccessError                 AISEC-E700  the server refuses a request (HTTP 401/403)
-        ├── AuthRequired            AISEC-E701  no valid session or API key (HTTP 401)
-        └── AccessDenied            AISEC-E702  the user's role does not allow it (HTTP 403)
+    ├── AccessError                 AISEC-E700  the server refuses a request (HTTP 401/403)
+    │   ├── AuthRequired            AISEC-E701  no valid session or API key (HTTP 401)
+    │   └── AccessDenied            AISEC-E702  the user's role does not allow it (HTTP 403)
+    └── GatewayRefusal              AISEC-E710  the inference gateway answers instead of the model
+        ├── RequestRefused          AISEC-E711  a request the gateway cannot read (HTTP 400/413/422)
+        ├── BlockedByDetector       AISEC-E712  a detector's verdict blocks it (HTTP 403)
+        ├── RateLimited             AISEC-E713  over the key's rate or quota (HTTP 429)
+        └── UpstreamUnavailable     AISEC-E714  the model's server cannot answer (HTTP 502/503/504)
 
 Analysis errors never escape a scan: the engine turns them into findings or skipped
 entries for the artefact concerned, so one hostile file cannot stop a scan.
@@ -119,6 +124,43 @@ class AccessDenied(AccessError):
     status = 403
 
 
+class GatewayRefusal(AisecError):
+    """The inference gateway answers a request itself instead of passing on the model's
+    answer; ``status`` is the HTTP status it answers with."""
+
+    code = "AISEC-E710"
+    status = 503
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__(message, hint=hint)
+        if status is not None:
+            self.status = status
+        self.retry_after = retry_after  # seconds, for the Retry-After header
+
+
+class RequestRefused(GatewayRefusal):
+    code = "AISEC-E711"
+    status = 422
+
+
+class BlockedByDetector(GatewayRefusal):
+    code = "AISEC-E712"
+    status = 403
+
+
+class RateLimited(GatewayRefusal):
+    code = "AISEC-E713"
+    status = 429
+
+
+class UpstreamUnavailable(GatewayRefusal):
+    code = "AISEC-E714"
+    status = 503
+
+
 ALL_ERRORS: tuple[type[AisecError], ...] = (
     AisecError,
     ConfigError,
@@ -135,4 +177,9 @@ ALL_ERRORS: tuple[type[AisecError], ...] = (
     AccessError,
     AuthRequired,
     AccessDenied,
+    GatewayRefusal,
+    RequestRefused,
+    BlockedByDetector,
+    RateLimited,
+    UpstreamUnavailable,
 )

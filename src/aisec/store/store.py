@@ -17,6 +17,8 @@ from aisec.store.sql_audit import SqlAuditRepository
 from aisec.store.sql_components import SqlComponentRepository
 from aisec.store.sql_evidence import SqlEvidenceRepository
 from aisec.store.sql_findings import SqlFindingRepository
+from aisec.store.sql_gateway_keys import SqlGatewayKeyRepository
+from aisec.store.sql_gateway_log import SqlGatewayLog
 from aisec.store.sql_incidents import SqlIncidentRepository
 from aisec.store.sql_inventory import SqlInventoryRepository
 from aisec.store.sql_jobs import SqlJobRepository
@@ -75,6 +77,9 @@ class Store:
         self.users: UserRepository = SqlUserRepository(sessions, audit=audit)
         self.notes: NoteRepository = SqlNoteRepository(sessions)
         self.jobs: JobRepository = SqlJobRepository(sessions)
+        # Revision 0009: the inference gateway's keys (audited) and its traffic log.
+        self.gateway_keys = SqlGatewayKeyRepository(sessions, audit=audit)
+        self.gateway_log = SqlGatewayLog(sessions)
         self._sessions = sessions
 
     @contextmanager

@@ -148,6 +148,13 @@ class MissingExtra(ConfigError):
         )
 
 
+def prepare_plan(plan: Plan, *, trust: bool = False) -> tuple[PreparedData, BuiltTarget]:
+    """The plan's data and target, as a test run prepares them (the gateway's reference
+    statistics are built from the same ones)."""
+    prepared, built, _ = _prepared(plan, trust)
+    return prepared, built
+
+
 def _prepared(plan: Plan, trust: bool) -> tuple[PreparedData, BuiltTarget, AssuranceData]:
     """Data and target, with every library failure turned into a plan error (exit 2):
     nothing has run yet, so nothing is lost by stopping here."""

@@ -66,3 +66,24 @@ class Tree:
         for _, left in reversed(self._peaks[:-1]):
             node = node_hash(left, node)
         return node
+
+    def frontier(self) -> list[tuple[int, bytes]]:
+        """The peaks, (subtree size, subtree root), largest (leftmost) first: everything
+        needed to go on appending, so a log whose early leaves are pruned can still compute
+        every later root from a checkpoint that kept them."""
+        return list(self._peaks)
+
+    @classmethod
+    def from_frontier(cls, size: int, peaks: Sequence[bytes]) -> Tree:
+        """The tree of ``size`` leaves whose peaks are ``peaks`` (largest first). The peak
+        sizes are the set bits of ``size``, so only the hashes are needed; ValueError when
+        their number does not match (a frontier stored for another size)."""
+        if size < 0:
+            raise ValueError(f"a tree cannot have {size} leaves")
+        sizes = [1 << bit for bit in range(size.bit_length() - 1, -1, -1) if size >> bit & 1]
+        if len(sizes) != len(peaks) or any(len(peak) != 32 for peak in peaks):
+            raise ValueError(f"a tree of {size} leaves has {len(sizes)} peaks of 32 bytes")
+        tree = cls()
+        tree.size = size
+        tree._peaks = list(zip(sizes, (bytes(peak) for peak in peaks), strict=True))
+        return tree

@@ -20,6 +20,7 @@ AREAS = (
     "catalogue",
     "users",
     "audit",
+    "gateway",
 )
 
 

@@ -17,6 +17,7 @@ PAGES = (
     "classification_pages",
     "risk_pages",
     "gate_pages",
+    "gateway_pages",
     "admin_pages",
 )
 

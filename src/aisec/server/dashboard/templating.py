@@ -28,6 +28,7 @@ NAVIGATION = (
     ("/runs", "Runs", Permission.READ),
     ("/risks", "Risks", Permission.READ),
     ("/gates", "Gates & approvals", Permission.READ),
+    ("/gateway", "Gateway", Permission.READ),
     ("/admin/users", "Users", Permission.USERS_MANAGE),
 )
 

@@ -7,6 +7,7 @@ from aisec.store.models.assessments import Assessment
 from aisec.store.models.audit import AuditCheckpoint, AuditEntry
 from aisec.store.models.base import Base, UTCDateTime
 from aisec.store.models.components import Component, system_components
+from aisec.store.models.gateway import GatewayCheckpoint, GatewayEntry, GatewayKey
 from aisec.store.models.governance import Approval, Evidence, RiskRecord, run_systems
 from aisec.store.models.incidents import Incident, RightsRequest
 from aisec.store.models.inventory import (
@@ -49,6 +50,9 @@ __all__ = [
     "Evidence",
     "FindingNote",
     "FindingRecord",
+    "GatewayCheckpoint",
+    "GatewayEntry",
+    "GatewayKey",
     "Incident",
     "Job",
     "Model",

@@ -1,0 +1,101 @@
+"""The few ASGI primitives the gateway needs: read a capped body, send an answer, send the
+error envelope. Raw ASGI rather than a framework: the gateway's only routes are its
+proxies, and every microsecond on this path is added to every model call."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from typing import Any
+
+from aisec.core.errors import GatewayRefusal, RequestRefused
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+Headers = list[tuple[bytes, bytes]]
+
+_JSON = (b"content-type", b"application/json")
+
+
+async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
+    """The whole request body, refused (413) once it passes ``limit`` bytes, before any
+    more of it is read or kept."""
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                declared = int(value)
+            except ValueError:
+                raise RequestRefused("Content-Length is not a number", status=400) from None
+            if declared > limit:
+                raise _too_large(limit)
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ConnectionResetError("the client went away")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        parts.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(parts)
+
+
+def _too_large(limit: int) -> RequestRefused:
+    return RequestRefused(f"the request body is larger than {limit} bytes", status=413)
+
+
+def parse_json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        raise RequestRefused("the request body is not JSON", status=400) from None
+
+
+async def answer(
+    send: Send, status: int, body: bytes, headers: Sequence[tuple[bytes, bytes]]
+) -> None:
+    out = [*headers, (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": out})
+    await send({"type": "http.response.body", "body": body})
+
+
+def refusal_body(error: GatewayRefusal | Any, status: int) -> bytes:
+    """The server's error envelope, with ``type`` as OpenAI clients expect."""
+    envelope = {
+        "status": status,
+        "code": getattr(error, "code", "AISEC-E710"),
+        "type": type(error).__name__,
+        "message": getattr(error, "message", str(error)),
+    }
+    hint = getattr(error, "hint", None)
+    if hint:
+        envelope["hint"] = hint
+    return json.dumps({"error": envelope}, separators=(",", ":")).encode()
+
+
+async def refuse(
+    send: Send, error: GatewayRefusal, extra: Sequence[tuple[bytes, bytes]] = ()
+) -> None:
+    headers: Headers = [_JSON, *extra]
+    if error.retry_after is not None and math.isfinite(error.retry_after):
+        headers.append((b"retry-after", str(max(1, math.ceil(error.retry_after))).encode()))
+    await answer(send, error.status, refusal_body(error, error.status), headers)
+
+
+def header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+def forwardable(scope: Scope) -> dict[str, str]:
+    return {
+        bytes(k).decode("latin-1"): bytes(v).decode("latin-1") for k, v in scope.get("headers", ())
+    }
