@@ -116,6 +116,7 @@ def test_unknown_routes_and_models_are_404(served):
 
 
 def test_metrics_need_a_key_and_count_the_traffic(served):
+    assert _post(served, kserve_body(served["x_test"][:1])).status_code == 200
     assert httpx.get(f"{served['url']}/metrics").status_code == 401
     text = httpx.get(f"{served['url']}/metrics",
                      headers={"authorization": f"Bearer {served['key']}"}).text  # fmt: skip

@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING
 from aisec.core.errors import ConfigError
 
 if TYPE_CHECKING:
-    import httpx
-
     from aisec.core.settings import Settings
     from aisec.runtime.access.limits import RateLimiter
     from aisec.runtime.config import GatewayConfig
@@ -62,7 +60,6 @@ def build_gateway(
     store: Store | None,
     settings: Settings,
     *,
-    transport: httpx.AsyncBaseTransport | None = None,
     record: bool = True,
 ) -> Gateway:
     """``store`` None serves keys from the config file only and keeps no traffic log
@@ -85,6 +82,6 @@ def build_gateway(
         )  # fmt: skip
     return Gateway(
         config, keyring=keyring, limiter=rate_limiter(config), log=log,
-        digest_key=digest_key(config.audit.spool_dir), store=store, transport=transport,
+        digest_key=digest_key(config.audit.spool_dir), store=store,
         metrics_public=config.metrics_public,
     )  # fmt: skip

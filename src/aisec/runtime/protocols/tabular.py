@@ -249,6 +249,7 @@ def _probabilities(values: FloatArray | None) -> FloatArray | None:
 
     if values is None or values.ndim != 2 or values.shape[1] < 2:
         return None
-    if not bool(np.allclose(values.sum(axis=1), 1.0, atol=1e-3)) or bool((values < 0).any()):
+    # np.allclose costs ~80 us per call through its generality; this runs per request.
+    if float(np.abs(values.sum(axis=1) - 1.0).max()) > 1e-3 or float(values.min()) < 0:
         return None
     return values

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import httpx
+    import aiohttp
 
     from aisec.runtime.config import AlertConfig, WebhookConfig
     from aisec.store.store import Store
@@ -63,18 +63,17 @@ def signature(secret: bytes, timestamp: int, body: bytes) -> str:
 
 
 class AlertSink:
-    def __init__(
-        self, config: AlertConfig, client: httpx.AsyncClient, store: Store | None = None
-    ) -> None:
+    def __init__(self, config: AlertConfig, store: Store | None = None) -> None:
         self.config = config
-        self.client = client
+        self.session: aiohttp.ClientSession | None = None
         self._store = store  # for incidents
         self._queue: asyncio.Queue[Alert] = asyncio.Queue(QUEUE_SIZE)
         self._task: asyncio.Task[None] | None = None
         self._opened: set[tuple[str, str, str, str]] = set()
         self.sent = self.dropped = self.failed = self.incidents = 0
 
-    def start(self) -> None:
+    def start(self, session: aiohttp.ClientSession) -> None:
+        self.session = session
         self._task = asyncio.get_running_loop().create_task(self._drain())
 
     def submit(self, alert: Alert) -> None:
@@ -116,7 +115,7 @@ class AlertSink:
         self.sent += 1
 
     async def _post(self, hook: WebhookConfig, body: bytes) -> None:
-        import httpx
+        import aiohttp
 
         secret = os.environ.get(hook.secret_env, "").encode()
         if not secret:
@@ -128,15 +127,17 @@ class AlertSink:
                 "content-type": "application/json",
                 "x-aisec-signature": signature(secret, int(time.time()), body),
             }
+            assert self.session is not None  # started
             try:
-                response = await self.client.post(
-                    hook.url, content=body, headers=headers, timeout=5
-                )
-                if response.status_code < 500:
-                    if response.status_code >= 400:
-                        self.failed += 1  # the receiver refuses it: retrying will not help
-                    return
-            except httpx.HTTPError:
+                async with self.session.post(
+                    hook.url, data=body, headers=headers, allow_redirects=False,
+                    timeout=aiohttp.ClientTimeout(total=5),
+                ) as response:  # fmt: skip
+                    if response.status < 500:
+                        if response.status >= 400:
+                            self.failed += 1  # the receiver refuses it: retrying will not help
+                        return
+            except (aiohttp.ClientError, TimeoutError):
                 pass
             await asyncio.sleep(0.2 * 2**attempt)
         self.failed += 1

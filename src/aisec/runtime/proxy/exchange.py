@@ -200,7 +200,7 @@ class Exchange:
                 reader.feed(chunk)
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
         finally:
-            await response.aclose()
+            response.release()
         await send({"type": "http.response.body", "body": b""})
         text = reader.answer()
         outcome.detail["output"] = {"chars": len(text), "digest": self.digest(text.encode()),

@@ -35,7 +35,7 @@ from aisec.runtime.proxy.upstream import Upstream
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    import httpx
+    import aiohttp
 
     from aisec.runtime.access.keys import KeyRing
     from aisec.runtime.access.limits import RateLimiter
@@ -73,11 +73,8 @@ class Gateway:
         log: TrafficLog | None,
         digest_key: bytes,
         store: Store | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
         metrics_public: bool = False,
     ) -> None:
-        import httpx
-
         self.config = config
         self.keyring = keyring
         self.limiter = limiter
@@ -86,16 +83,12 @@ class Gateway:
         self.metrics_public = metrics_public
         self.penalties = Penalties()
         self.guards: dict[str, ModelGuard] = {m.name: build_guard(m) for m in config.models}
-        self.client = httpx.AsyncClient(
-            transport=transport,
-            limits=httpx.Limits(max_connections=512, max_keepalive_connections=256),
-            follow_redirects=False,  # a redirect to elsewhere is not the configured target
-            trust_env=False,  # no proxy or netrc from the environment: only what is configured
-        )
-        self.upstreams = {m.name: Upstream(m, self.client) for m in config.models}
+        # The session is made on the event loop (aiohttp binds it there), at startup.
+        self.session: aiohttp.ClientSession | None = None
+        self.upstreams = {m.name: Upstream(m) for m in config.models}
         alerting = config.alerts
         wanted = alerting.jsonl or alerting.webhooks or alerting.incident_system
-        self.alerts = AlertSink(alerting, self.client, store) if wanted else None
+        self.alerts = AlertSink(alerting, store) if wanted else None
         self.exchange = Exchange(self, digest_key)
         capture = config.capture
         self.capture = Capture(capture.path, capture.max_bytes) if capture.path else None
@@ -107,9 +100,14 @@ class Gateway:
     # -- lifecycle ----------------------------------------------------------------------
 
     async def startup(self) -> None:
+        from aisec.runtime.proxy.upstream import new_session
+
+        self.session = new_session()
+        for upstream in self.upstreams.values():
+            upstream.session = self.session
         await self.keyring.open()
         if self.alerts is not None:
-            self.alerts.start()
+            self.alerts.start(self.session)
         if self.capture is not None:
             self.capture.start()
         if self.log is not None:
@@ -119,7 +117,8 @@ class Gateway:
         await self.keyring.close()
         if self.alerts is not None:
             await self.alerts.close()
-        await self.client.aclose()
+        if self.session is not None:
+            await self.session.close()
         await self.limiter.aclose()
         if self.capture is not None:
             await asyncio.to_thread(self.capture.close)
