@@ -80,16 +80,9 @@ def tensor(values: list[float]) -> dict[str, object]:
 def prepare(home: Path) -> dict[str, Path]:
     import yaml
 
-    from aisec.demo.model_server import trained
-    from aisec.runtime.reference_build import reference_with_answers
+    from aisec.demo.model_server import trained_with_reference
 
-    model, x_train, x_test = trained("breast_cancer")
-    names = [f"f{i}" for i in range(x_train.shape[1])]
-    reference = reference_with_answers(
-        x_train, x_test, names=names, predictions=model.predict(x_test),
-        probabilities=model.predict_proba(x_test),
-    )  # fmt: skip
-    reference.save(home / "reference.json")
+    _, _, x_test = trained_with_reference("breast_cancer", home / "reference.json")
     bodies = [json.dumps({"inputs": [tensor(row.tolist())]}) for row in x_test]
     lua = home / "post.lua"
     lua.write_text("bodies = {" + ",".join(json.dumps(b) for b in bodies) + "}\n" + LUA % ())

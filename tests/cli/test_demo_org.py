@@ -53,6 +53,9 @@ def test_demo_builds_the_organisation_in_the_store_and_reruns_cleanly(tmp_path, 
     assert "trapped files were caught" in err
     assert "caught: trapped files yes, personal data yes, key yes, poisoning yes" in err
     assert "report due" in err
+    assert "gateway: 171 benign requests, 0 alarms; extraction flagged after" in err
+    assert "out-of-distribution probe blocked; traffic log 572 entries, verified" in err
+    assert "attacks yes" in err
     assert not (tmp_path / ".aisec").exists()  # the configured store, not the default
 
     with open_store(demo_store) as store:

@@ -54,6 +54,8 @@ def test_detectors_keep_their_action_and_parameters():
         (None, {"breaker": {"failures": 0}}, "breaker.failures must be between"),
         ({"rate_limits": {"backend": "redis"}}, None, "redis_url is required"),
         ({"audit": {"retention_days": 30}}, None, "at least 183 days"),
+        ({"alerts": {"incidents": {"system": "s"}}}, None, "categories is required"),
+        ({"alerts": {"incidents": {"system": "s", "categories": ["z"]}}}, None, "unknown category"),
         ({"format": "aisec.gateway/9"}, None, "format must be"),
         ({"models": []}, None, "at least one model"),
     ],

@@ -15,17 +15,11 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    from aisec.demo.model_server import trained
-    from aisec.runtime.reference_build import reference_with_answers
+    from aisec.demo.model_server import trained_with_reference
 
     home = tmp_path_factory.mktemp("gateway-e2e")
-    model, x_train, x_test = trained("breast_cancer")
+    model, x_train, x_test = trained_with_reference("breast_cancer", home / "reference.json")
     names = [f"f{i}" for i in range(x_train.shape[1])]
-    reference = reference_with_answers(
-        x_train, x_test, names=names, predictions=model.predict(x_test),
-        probabilities=model.predict_proba(x_test),
-    )  # fmt: skip
-    reference.save(home / "reference.json")
     env = {"AISEC_DATABASE_URL": f"sqlite:///{home / 'aisec.db'}",
            "AISEC_AUDIT_KEY": str(home / "audit-key.pem")}  # fmt: skip
     with model_server() as upstream:

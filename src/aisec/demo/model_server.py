@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
 from typing import Any
 
 Scope = MutableMapping[str, Any]
@@ -38,6 +39,20 @@ def trained(dataset: str) -> tuple[Any, Any, Any]:
     )
     model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, random_state=0))
     return model.fit(x_train, y_train), x_train, x_test
+
+
+def trained_with_reference(dataset: str, path: Path) -> tuple[Any, Any, Any]:
+    """:func:`trained`, and the gateway's reference statistics of that model written to
+    ``path``: inputs from the training rows, answers from the held-out rows."""
+    from aisec.runtime.reference_build import reference_with_answers
+
+    model, x_train, x_test = trained(dataset)
+    names = [f"f{i}" for i in range(x_train.shape[1])]
+    reference_with_answers(
+        x_train, x_test, names=names, predictions=model.predict(x_test),
+        probabilities=model.predict_proba(x_test),
+    ).save(path)  # fmt: skip
+    return model, x_train, x_test
 
 
 class ModelServer:

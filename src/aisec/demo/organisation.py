@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from aisec.core.run import Run
     from aisec.core.settings import Settings
     from aisec.demo.artefacts import DemoFile
+    from aisec.demo.gateway_demo import GatewayDemo
     from aisec.services.data_checking import DataCheck
 
 Say = Callable[[str], None]
@@ -61,6 +62,8 @@ def build_demo(
     data_check = _poisoning_check(root[MAIL_SYSTEM], settings, registry, notes)
     tell("testing the tumour-screening model (aisec test)...")
     plan = _tests(settings, notes)
+    tell("putting the gateway in front of the tumour-screening model, replaying attacks...")
+    gateway = _gateway(root[DEMO_SYSTEM] / "gateway", settings, store, notes)
     flagged = sorted({
         f.location.path.rsplit("/", 1)[-1]
         for run in (model_scan, *others.values()) for f in run.findings
@@ -69,8 +72,8 @@ def build_demo(
     summary = DemoSummary(
         directory=directory, files=files, tiers=classify_all(None, _now()),
         model_scan=model_scan, data_scan=data_scan, other_scans=others,
-        data_check=data_check, plan=plan, flagged=flagged, notes=notes,
-        caught=_caught(files, flagged, data_scan, data_check, plan),
+        data_check=data_check, plan=plan, flagged=flagged, notes=notes, gateway=gateway,
+        caught=_caught(files, flagged, data_scan, data_check, plan, gateway),
     )  # fmt: skip
     if store:
         from aisec.core.errors import AisecError
@@ -141,9 +144,26 @@ def _tests(settings: Settings, notes: list[str]) -> PlanReport | None:
         return None
 
 
+def _gateway(
+    directory: Path, settings: Settings, store: bool, notes: list[str]
+) -> GatewayDemo | None:
+    needed = ("aiohttp", "uvicorn", "scipy", "yaml", "prometheus_client", "sklearn")
+    if not all(importlib.util.find_spec(m) for m in needed):
+        notes.append("gateway part skipped: pip install 'aisec[gateway]'")
+        return None
+    from aisec.core.errors import AisecError
+    from aisec.demo.gateway_demo import run_gateway_demo
+
+    try:
+        return run_gateway_demo(directory, settings, store=store)
+    except AisecError as exc:  # a store that cannot be used: as for the rest, a note
+        notes.append(f"gateway part not run: [{exc.code}] {exc.message}")
+        return None
+
+
 def _caught(
     files: list[DemoFile], flagged: list[str], data_scan: Run | None,
-    data_check: DataCheck | None, plan: PlanReport | None,
+    data_check: DataCheck | None, plan: PlanReport | None, gateway: GatewayDemo | None,
 ) -> Caught:  # fmt: skip
     from aisec.assurance.plans.result import Status
     from aisec.demo.datasets import EXPECTED_COLUMNS, EXPECTED_SECRETS
@@ -161,4 +181,5 @@ def _caught(
         f.check_id for f in data_check.run.findings
     )
     tests = plan is None or not any(o.status is Status.ERROR for o in plan.outcomes)
-    return Caught(trapped, personal, key, poisoning, tests)
+    attacks = gateway is None or gateway.caught
+    return Caught(trapped, personal, key, poisoning, tests, attacks)

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from aisec.assurance.plans.result import PlanReport
     from aisec.core.run import Run
     from aisec.demo.artefacts import DemoFile
+    from aisec.demo.gateway_demo import GatewayDemo
     from aisec.demo.governing import Governed
     from aisec.demo.storing import Inventoried
     from aisec.services.data_checking import DataCheck
@@ -29,6 +30,7 @@ class Caught:
     key: bool
     poisoning: bool
     tests_ran: bool
+    attacks: bool = True  # the gateway flagged the extraction and blocked the probe
 
     @property
     def all(self) -> bool:
@@ -52,6 +54,7 @@ class DemoSummary:
     governed: Governed | None = None
     bom: str = ""  # the tumour-screening system's AI-BOM (stored only)
     flagged: list[str] = field(default_factory=list)  # the files flagged at fail_on
+    gateway: GatewayDemo | None = None  # the runtime part; None without the gateway extra
 
     @property
     def ok(self) -> bool:
@@ -99,6 +102,8 @@ def render_summary(summary: DemoSummary) -> str:
     if summary.data_check is not None:
         fired = sorted(f.check_id.rsplit(".", 1)[-1] for f in summary.data_check.run.findings)
         lines.append(f"  data issues in the digit training set: {', '.join(fired) or 'none'}")
+    if summary.gateway is not None:
+        lines.append(_gateway_line(summary.gateway))
     if summary.governed is not None:
         gov = summary.governed
         lines.append(f"  risks: {sum(gov.risks.values())} in the register ({gov.new_risks} new)")
@@ -110,6 +115,21 @@ def render_summary(summary: DemoSummary) -> str:
     lines.append(f"  caught: {caught}")
     lines += [f"  note: {n}" for n in summary.notes]
     return "\n".join(lines) + "\n"
+
+
+def _gateway_line(g: GatewayDemo) -> str:
+    if g.extraction_first_alarm is None:
+        extraction = f"extraction NOT flagged in {g.extraction} queries"
+    else:
+        extraction = (f"extraction flagged after {g.extraction_first_alarm} of {g.extraction} "
+                      f"queries ({', '.join(g.extraction_detectors)})")  # fmt: skip
+    line = (
+        f"  gateway: {g.benign} benign requests, {g.benign_alarms} alarms; {extraction}; "
+        f"out-of-distribution probe {'blocked' if g.probe_blocked else 'NOT blocked'}"
+    )
+    if g.entries is not None:
+        line += f"; traffic log {g.entries} entries, {'verified' if g.verified else 'NOT verified'}"
+    return line
 
 
 def _worst_first() -> list[Severity]:

@@ -44,6 +44,22 @@ def digest_key(spool_dir: Path) -> bytes:
     return key
 
 
+def signing_key_path(store: Store, settings: Settings) -> Path:
+    """The audit key the traffic log signs with: the ``audit_key`` setting, else the key
+    beside a SQLite database file (as the governance log's automatic checkpoints use),
+    else ``.aisec/audit-key.pem`` in the working directory."""
+    from aisec.governance.audit.keys import DEFAULT_KEY, key_path
+
+    if settings.audit_key:
+        return key_path(settings=settings)
+    url = store.engine.url
+    database = url.database or ""
+    in_file = database not in ("", ":memory:") and not database.startswith("file:")
+    if url.get_backend_name() == "sqlite" and in_file:
+        return Path(database).parent / DEFAULT_KEY.name
+    return key_path(settings=settings)
+
+
 def rate_limiter(config: GatewayConfig) -> RateLimiter:
     if config.rate.backend == "redis":
         from aisec.runtime.access.redis_limiter import RedisRateLimiter
@@ -64,7 +80,7 @@ def build_gateway(
 ) -> Gateway:
     """``store`` None serves keys from the config file only and keeps no traffic log
     (``record`` False likewise): for trying a configuration, never for production."""
-    from aisec.governance.audit.keys import key_path, load_or_create_signing_key
+    from aisec.governance.audit.keys import load_or_create_signing_key
     from aisec.runtime.access.keys import KeyRing
     from aisec.runtime.audit.writer import TrafficLog
     from aisec.runtime.proxy.gateway import Gateway
@@ -74,7 +90,7 @@ def build_gateway(
     )
     log = None
     if store is not None and record:
-        signing = load_or_create_signing_key(key_path(settings=settings))
+        signing = load_or_create_signing_key(signing_key_path(store, settings))
         log = TrafficLog(
             store, stream=config.instance, spool_dir=config.audit.spool_dir, key=signing,
             checkpoint_every=config.audit.checkpoint_every,

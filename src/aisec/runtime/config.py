@@ -93,6 +93,7 @@ class AlertConfig:
     webhooks: tuple[WebhookConfig, ...] = ()
     incident_system: str | None = None  # open governance incidents against this AI system
     incident_detectors: tuple[str, ...] = ()  # which detectors' alerts open one
+    incident_categories: tuple[str, ...] = ()  # EU AI Act Art. 3(49) points: a, b, c, d
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,11 +289,26 @@ def _alerts(section: Section, base: Path) -> AlertConfig:
         )
         hook.done()
     incident = section.section("incidents")
+    system = incident.optional_text("system")
+    categories = incident.texts("categories")
+    if system is not None and not categories:
+        raise ConfigError(
+            f"{incident.at('categories')} is required with an incident system: governance "
+            "keeps serious incidents only (EU AI Act Art. 3(49)), and their deadline "
+            "depends on the category",
+            hint="a: harm to health, b: critical infrastructure, c: fundamental rights, "
+            "d: property or environment",
+        )
+    unknown = sorted(set(categories) - {"a", "b", "c", "d"})
+    if unknown:
+        raise ConfigError(f"{incident.at('categories')}: unknown category {unknown[0]!r}",
+                          hint="use a, b, c or d (EU AI Act Art. 3(49))")  # fmt: skip
     config = AlertConfig(
         jsonl=(base / jsonl) if jsonl else None,
         webhooks=tuple(hooks),
-        incident_system=incident.optional_text("system"),
+        incident_system=system,
         incident_detectors=incident.texts("detectors"),
+        incident_categories=categories,
     )
     incident.done()
     section.done()

@@ -154,7 +154,7 @@ class AlertSink:
         store.incidents.record(
             system,
             f"gateway: {alert.detector} on {alert.model} (client {alert.client})",
-            categories=(),
+            categories=self.config.incident_categories,
             aware_at=datetime.fromtimestamp(alert.at, UTC),
             recorded_by="aisec-gateway",
             description=alert.explanation,

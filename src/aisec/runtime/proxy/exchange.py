@@ -86,9 +86,11 @@ class Exchange:
             guard.config.name, outcome.client, outcome.at, features=request.rows,
             text_in=request.text,
         )  # fmt: skip
-        self._judge(guard, guard.input_detectors, observation, decision)
+        self._judge(guard, guard.input_detectors, observation, decision, outcome)
         self._enforce_input(guard, decision, outcome)
-        if decision.action == "redact" and request.text is not None:
+        # Redact whatever else fired too (a throttle outranks redact but must not let the
+        # personal data through).
+        if request.text is not None and any(a == "redact" for _, a in decision.fired):
             parsed, request = self._redact_prompt(guard, parsed, request)
         if guard.config.protocol == "openai":
             parsed = {**parsed, "model": guard.config.upstream_model}
@@ -111,14 +113,16 @@ class Exchange:
     # -- stages -------------------------------------------------------------------------
 
     def _judge(self, guard: ModelGuard, detectors: Any, observation: Observation,
-               decision: Decision) -> None:  # fmt: skip
+               decision: Decision, outcome: Outcome) -> None:  # fmt: skip
         errors = self.gateway.metrics.detector_errors
         judge(detectors, guard.actions, observation, decision,
               on_error=lambda name: errors.labels(guard.config.name, name).inc())  # fmt: skip
         if decision.errors and guard.config.fail == "closed":
+            outcome.detail["detector_errors"] = decision.errors
+            outcome.action = "fail-closed"
             raise BlockedByDetector(
                 f"a detector failed and model {guard.config.name} fails closed",
-                status=503, hint=decision.errors[0],
+                status=503, hint="the gateway's traffic log names the detector and its error",
             )  # fmt: skip
 
     def _enforce_input(self, guard: ModelGuard, decision: Decision, outcome: Outcome) -> None:
@@ -163,7 +167,7 @@ class Exchange:
             text_in=request.text, text_out=answer.text,
         )  # fmt: skip
         before = len(decision.fired)
-        self._judge(guard, guard.output_detectors, observation, decision)
+        self._judge(guard, guard.output_detectors, observation, decision, outcome)
         fired = decision.fired[before:]
         if any(a == "block" for _, a in fired):
             verdict = next(v for v, a in fired if a == "block")
@@ -209,9 +213,9 @@ class Exchange:
                                   text_in=request.text, text_out=text)  # fmt: skip
         before = len(decision.fired)
         try:
-            self._judge(guard, guard.output_detectors, observation, decision)
+            self._judge(guard, guard.output_detectors, observation, decision, outcome)
         except GatewayRefusal:
-            outcome.detail["detector_failed"] = True
+            outcome.action = "detector-error"  # the answer is sent: it cannot fail closed now
         # Sent already: what would have been withheld or redacted is reported instead.
         decision.fired[before:] = [
             (v, "alert" if a in ("block", "redact") else a) for v, a in decision.fired[before:]
@@ -252,8 +256,7 @@ class Exchange:
         if decision.errors:
             outcome.detail["detector_errors"] = decision.errors
         if decision.action == "throttle":
-            until = time.monotonic() + gateway.config.rate.throttle_seconds
-            gateway.penalties.until[outcome.client] = until
+            gateway.penalties.impose(outcome.client, gateway.config.rate.throttle_seconds)
         for verdict, _ in decision.fired:
             gateway.metrics.detections.labels(guard.config.name, verdict.detector).inc()
         for verdict, action in decision.alerts:

@@ -49,18 +49,32 @@ ANONYMOUS = Principal("anonymous", "anonymous", frozenset(), frozenset(), None, 
 
 @dataclass
 class Penalties:
-    """Clients a detector throttled, until when (time.monotonic)."""
+    """Clients a detector throttled: until when, and when each last got a request through
+    (time.monotonic). Held from the moment of the detection, not after one more request
+    (a token bucket would start full). Per process: see docs/gateway.md."""
 
     until: dict[str, float] = field(default_factory=dict)
+    last: dict[str, float] = field(default_factory=dict)
 
-    def active(self, client: str) -> bool:
+    def impose(self, client: str, seconds: float) -> None:
+        now = time.monotonic()
+        self.until[client], self.last[client] = now + seconds, now
+
+    def wait(self, client: str, rate: float) -> float | None:
+        """None when ``client`` may send now (and it is counted); else seconds to wait."""
         end = self.until.get(client)
         if end is None:
-            return False
-        if end <= time.monotonic():
+            return None
+        now = time.monotonic()
+        if end <= now:
             del self.until[client]
-            return False
-        return True
+            self.last.pop(client, None)
+            return None
+        left = self.last.get(client, 0.0) + 1.0 / rate - now
+        if left > 0:
+            return left
+        self.last[client] = now
+        return None
 
 
 class Gateway:
@@ -213,15 +227,11 @@ class Gateway:
         limiter that cannot be reached fails open or closed as configured."""
         settings = self.config.rate
         try:
-            if self.penalties.active(principal.name):
-                allowance = await self.limiter.take(
-                    f"throttled:{principal.name}", settings.throttle_rate, 1.0
+            held = self.penalties.wait(principal.name, settings.throttle_rate)
+            if held is not None:
+                raise RateLimited(
+                    f"key {principal.name!r} is throttled after a detection", retry_after=held
                 )
-                if not allowance.allowed:
-                    raise RateLimited(
-                        f"key {principal.name!r} is throttled after a detection",
-                        retry_after=allowance.retry_after,
-                    )
             rate = principal.rate if principal.rate is not None else settings.rate
             if rate is not None and rate > 0:
                 burst = principal.bucket_size or settings.burst or max(1.0, rate)
