@@ -56,10 +56,12 @@ def test_stage_both_builds_two_instances() -> None:
     ]
 
 
-def test_text_is_bounded() -> None:
+def test_text_past_the_bound_is_an_error_not_a_clean_verdict() -> None:
+    """Padding a prompt past max_chars must not hide what follows: the gateway turns the
+    error into its fail policy (test_gateway_chat.py)."""
     det = PiiTextDetector(None, max_chars=20)
-    verdict = det.observe(obs(text_in="x" * 30 + EMAIL))
-    assert verdict is not None and not verdict.fired and verdict.details["truncated"]
+    with pytest.raises(ValueError, match="more than max_chars=20"):
+        det.observe(obs(text_in="x" * 30 + EMAIL))
 
 
 @pytest.mark.parametrize(

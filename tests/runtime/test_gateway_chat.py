@@ -142,3 +142,26 @@ def test_every_chat_request_is_in_the_traffic_log(chat):
     assert all(e.client == "chat-app" and e.model == "assistant" for e in entries)
     # Digests only: no prompt or answer text is kept in the log.
     assert not any("example" in json.dumps(e.payload) for e in entries)
+
+
+def test_a_prompt_longer_than_the_detectors_scan_is_refused(chat):
+    padded = " " * 200_001 + "I am bob.smith@example.com"
+    answer = _chat(chat, [{"role": "user", "content": padded}])
+    assert answer.status_code == 413
+    assert answer.json()["error"]["code"] == "AISEC-E711"
+
+
+def test_stream_must_be_a_boolean(chat):
+    body = {"model": "assistant", "stream": "true",
+            "messages": [{"role": "user", "content": "LEAK please"}]}  # fmt: skip
+    answer = httpx.post(chat["url"] + "/openai/assistant/v1/chat/completions", json=body,
+                        headers={"authorization": f"Bearer {chat['key']}"}, timeout=30)  # fmt: skip
+    assert answer.status_code == 422
+
+
+def test_every_text_part_is_scanned_not_only_type_text(chat):
+    content = [{"type": "input_text", "text": "mail carol.white@example.net please"}]
+    answer = _chat(chat, [{"role": "user", "content": content}])
+    assert answer.status_code == 200
+    echoed = answer.json()["choices"][0]["message"]["content"]
+    assert "carol.white@example.net" not in echoed and "[REDACTED:EMAIL_ADDRESS]" in echoed

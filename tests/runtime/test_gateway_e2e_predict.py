@@ -35,7 +35,8 @@ def served(tmp_path_factory):
                  "features": names},
             ],
         })  # fmt: skip
-        made = cli(["gateway", "keys", "create", "clinic", "--model", "tumour"], env, home)
+        made = cli(["gateway", "keys", "create", "clinic", "--model", "tumour", "--route",
+                    "predict", "--route", "metrics"], env, home)  # fmt: skip
         assert made.returncode == 0, made.stderr
         other = cli(["gateway", "keys", "create", "lab", "--model", "other"], env, home)
         with gateway_process(config, env, home) as (url, _):
@@ -81,6 +82,9 @@ def test_an_out_of_distribution_input_is_blocked_before_the_model(served):
     assert answer.status_code == 403
     error = answer.json()["error"]
     assert error["code"] == "AISEC-E712" and "evasion.ood" in error["message"]
+    # How far and on which feature stays in the log: told to the client, it would guide
+    # the next attempt to just under the threshold.
+    assert "Mahalanobis" not in answer.text and "z=" not in answer.text
 
 
 @pytest.mark.parametrize(
@@ -90,6 +94,7 @@ def test_an_out_of_distribution_input_is_blocked_before_the_model(served):
         ({"inputs": []}, 422),
         ({"inputs": [{"name": "x", "shape": [1, 3], "datatype": "FP64", "data": [1, 2, 3]}]}, 422),
         ({"instances": [[1.0]]}, 422),
+        (b'{"inputs": [], "inputs": [{"name": "x"}]}', 400),  # a key twice: which one counts?
     ],
 )
 def test_unreadable_requests_get_a_clear_refusal(served, body, status):
@@ -112,6 +117,8 @@ def test_unknown_routes_and_models_are_404(served):
 def test_metrics_need_a_key_and_count_the_traffic(served):
     assert _post(served, kserve_body(served["x_test"][:1])).status_code == 200
     assert httpx.get(f"{served['url']}/metrics").status_code == 401
+    other = {"authorization": f"Bearer {served['other_key']}"}  # every route, but not named
+    assert httpx.get(f"{served['url']}/metrics", headers=other).status_code == 403
     text = httpx.get(f"{served['url']}/metrics",
                      headers={"authorization": f"Bearer {served['key']}"}).text  # fmt: skip
     assert 'aisec_gateway_requests_total{action="allow",client="clinic",model="tumour"' in text

@@ -132,7 +132,9 @@ def test_a_database_outage_mid_run_is_spooled_replayed_and_loses_nothing(tmp_pat
     with postgres_database() as (_, name):
         direct = postgres_url(name)
         with open_store(direct) as store:
-            _, secret = store.gateway_keys.create("clinic", models=[MODEL], actor="fault-test")
+            _, secret = store.gateway_keys.create(
+                "clinic", models=[MODEL], routes=["predict", "metrics"], actor="fault-test"
+            )
         target = make_url(direct)
         # The gateway reaches PostgreSQL only through the proxy, which the test cuts.
         with (

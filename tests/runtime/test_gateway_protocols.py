@@ -155,3 +155,48 @@ def test_the_stream_reader_gets_the_same_answer_however_the_bytes_are_cut(pieces
         reader.feed(events[start : start + cut])
     assert reader.answer() == "".join(pieces)
     assert reader.events == len(pieces)
+
+
+def test_every_string_the_upstream_reads_is_scanned_and_rewritten():
+    body = {
+        "model": "m",
+        "messages": [
+            {"role": "user", "content": [{"type": "input_text", "text": "A"}]},
+            {"role": "assistant", "tool_calls": [
+                {"id": "c1", "type": "function",
+                 "function": {"name": "lookup", "arguments": '{"who": "B"}'}}]},
+        ],
+        "prompt": "C",
+        "tools": [{"type": "function", "function": {"description": "D"}}],
+    }  # fmt: skip
+    text = chat.prompt_text(body)
+    for piece in ("A", '{"who": "B"}', "C", "D", "lookup"):
+        assert piece in text
+    rewritten = chat.rewrite_prompt(body, lambda s: s.lower())
+    assert chat.prompt_text(rewritten) == text.lower()
+    assert rewritten["model"] == "m" and rewritten["messages"][0]["role"] == "user"
+
+
+def test_answers_are_read_and_rewritten_whole_and_log_probabilities_dropped():
+    body = {"choices": [{
+        "index": 0, "finish_reason": "stop",
+        "message": {"role": "assistant", "content": "X", "reasoning_content": "Y",
+                    "tool_calls": [{"function": {"name": "f", "arguments": "Z"}}]},
+        "logprobs": {"content": [{"token": "W"}]},
+    }]}  # fmt: skip
+    assert set(chat.answer_text(body).split("\n")) == {"X", "Y", "f", "Z", "W"}
+    rewritten = chat.rewrite_answer(body, lambda s: s.lower())
+    choice = rewritten["choices"][0]
+    assert "logprobs" not in choice and choice["finish_reason"] == "stop"
+    assert choice["message"]["tool_calls"][0]["function"]["arguments"] == "z"
+
+
+def test_client_headers_named_by_connection_and_forwarding_claims_stay_behind():
+    from aisec.runtime.proxy.asgi import forwardable
+
+    scope = {"headers": [(b"connection", b"x-secret-hop"), (b"x-secret-hop", b"1"),
+                         (b"x-forwarded-for", b"10.9.9.9"), (b"forwarded", b"for=1.2.3.4"),
+                         (b"content-type", b"application/json")]}  # fmt: skip
+    kept = forwardable(scope)
+    assert kept["content-type"] == "application/json"
+    assert not {"x-secret-hop", "x-forwarded-for", "forwarded"} & set(kept)

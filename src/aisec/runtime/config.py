@@ -24,7 +24,7 @@ PROTOCOLS = ("kserve-v2", "mlflow", "custom", "openai")
 ACTIONS = ("log", "alert", "tag", "throttle", "block", "redact")
 # Most severe first: when several detectors fire, the strongest action is taken.
 ACTION_ORDER = {"block": 5, "throttle": 4, "redact": 3, "tag": 2, "alert": 1, "log": 0}
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 MIN_RETENTION_DAYS = 183  # EU AI Act Art. 19 and 26(6): logs kept at least six months
 
 
@@ -173,7 +173,7 @@ def parse_config(data: object, *, base: Path, source: Path | None = None) -> Gat
 
 
 def _name(value: str, where: str) -> str:
-    if not _NAME.match(value):
+    if not _NAME.fullmatch(value):
         raise ConfigError(
             f"{where} {value!r} must be 1-100 letters, digits, '.', '_' or '-', "
             "starting with a letter or digit"

@@ -63,8 +63,11 @@ class _TextDetector:
         text = obs.text_in if self.stage == INPUT else obs.text_out
         if not isinstance(text, str) or not text:
             return None
-        truncated = len(text) > self.max_chars  # bounded cost per request
-        found = self.spans(text[: self.max_chars])
+        if len(text) > self.max_chars:
+            # Text left unscanned must not pass as clean (padding a prompt past the limit
+            # would slip anything through): an error, so the model's fail policy decides.
+            raise ValueError(f"{len(text)} characters, more than max_chars={self.max_chars}")
+        found = self.spans(text)
         counts = Counter(label for _, _, label in found)
         fired = len(found) >= self.threshold
         where = "prompt" if self.stage == INPUT else "answer"
@@ -80,7 +83,7 @@ class _TextDetector:
             threshold=float(self.threshold),
             fired=fired,
             explanation=text_out,
-            details={"counts": dict(counts), "truncated": truncated, "chars": len(text)},
+            details={"counts": dict(counts), "chars": len(text)},
             stage=self.stage,
         )
 

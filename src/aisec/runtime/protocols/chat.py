@@ -18,95 +18,91 @@ from aisec.runtime.protocols.tabular import ProtocolError
 MAX_MESSAGES = 10_000
 
 
+# Keys whose values are not text a model reads or writes (names, enums, media): every
+# other string in a request or an answer is scanned, and rewritten when redacting, so
+# that what the detectors judge is exactly what goes upstream or back to the client.
+_NOT_TEXT = frozenset({
+    "model", "role", "type", "id", "object", "finish_reason", "index", "stream", "detail",
+    "format", "image_url", "input_audio", "file", "logit_bias", "response_format",
+    "created", "system_fingerprint", "usage", "encoding_format",
+})  # fmt: skip
+MAX_DEPTH = 64
+
+
 def prompt_text(body: object) -> str:
-    """Every text the request sends to the model, messages separated by blank lines."""
+    """Every text the request sends to the model (messages, parts of any kind, tool calls
+    and their arguments, tools' descriptions, a completions prompt), blank-line separated."""
     if not isinstance(body, Mapping):
         raise ProtocolError("a chat request must be a JSON object")
     if "messages" in body:
         messages = body["messages"]
         if not isinstance(messages, list) or not messages or len(messages) > MAX_MESSAGES:
             raise ProtocolError(f"'messages' must be a list of 1 to {MAX_MESSAGES} messages")
-        return "\n\n".join(_content_text(m) for m in messages)
-    prompt = body.get("prompt")
-    if isinstance(prompt, str):
-        return prompt
-    if isinstance(prompt, list) and all(isinstance(p, str) for p in prompt):
-        return "\n\n".join(prompt)
-    raise ProtocolError("a chat request needs 'messages' (or a completions 'prompt')")
+        if not all(isinstance(m, Mapping) for m in messages):
+            raise ProtocolError("every message must be an object with a role and content")
+    elif not isinstance(body.get("prompt"), str | list):
+        raise ProtocolError("a chat request needs 'messages' (or a completions 'prompt')")
+    texts: list[str] = []
+    _strings(body, texts, 0)
+    return "\n\n".join(texts)
 
 
-def _content_text(message: object) -> str:
-    if not isinstance(message, Mapping):
-        raise ProtocolError("every message must be an object with a role and content")
-    content = message.get("content")
-    if content is None or isinstance(content, str):
-        return content or ""
-    if isinstance(content, list):
-        return "\n".join(
-            str(part.get("text", ""))
-            for part in content
-            if isinstance(part, Mapping) and part.get("type") == "text"
-        )
-    raise ProtocolError("a message's content must be text or a list of parts")
+def _strings(value: object, out: list[str], depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise ProtocolError("the request is nested too deeply")
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            if key not in _NOT_TEXT:
+                _strings(item, out, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _strings(item, out, depth + 1)
+
+
+def _rewrite(value: Any, change: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, Mapping):
+        return {k: v if k in _NOT_TEXT else _rewrite(v, change) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rewrite(item, change) for item in value]
+    return value
 
 
 def rewrite_prompt(body: Mapping[str, Any], change: Callable[[str], str]) -> dict[str, Any]:
-    """A copy of the request with ``change`` applied to every text it sends."""
-    out = dict(body)
-    if isinstance(body.get("messages"), list):
-        out["messages"] = [_rewrite_message(m, change) for m in body["messages"]]
-    if isinstance(body.get("prompt"), str):
-        out["prompt"] = change(body["prompt"])
-    elif isinstance(body.get("prompt"), list):
-        out["prompt"] = [change(p) if isinstance(p, str) else p for p in body["prompt"]]
-    return out
-
-
-def _rewrite_message(message: Any, change: Callable[[str], str]) -> Any:
-    if not isinstance(message, Mapping):
-        return message
-    out = dict(message)
-    content = message.get("content")
-    if isinstance(content, str):
-        out["content"] = change(content)
-    elif isinstance(content, list):
-        out["content"] = [
-            {**part, "text": change(part["text"])}
-            if isinstance(part, Mapping) and isinstance(part.get("text"), str)
-            else part
-            for part in content
-        ]
-    return out
+    """A copy of the request with ``change`` applied to every text :func:`prompt_text`
+    reads."""
+    rewritten: dict[str, Any] = _rewrite(body, change)
+    return rewritten
 
 
 def answer_text(body: object) -> str | None:
-    """The answer of a non-streamed chat or completions response."""
+    """Every text of a non-streamed answer's choices (content, tool calls, reasoning,
+    log-probability tokens); None when it has no choices."""
     if not isinstance(body, Mapping) or not isinstance(body.get("choices"), list):
         return None
-    texts = []
-    for choice in body["choices"]:
-        if not isinstance(choice, Mapping):
-            continue
-        message = choice.get("message")
-        if isinstance(message, Mapping) and isinstance(message.get("content"), str):
-            texts.append(message["content"])
-        elif isinstance(choice.get("text"), str):
-            texts.append(choice["text"])
+    texts: list[str] = []
+    try:
+        _strings(body["choices"], texts, 0)
+    except ProtocolError:
+        return None
     return "\n".join(texts)
 
 
 def rewrite_answer(body: Mapping[str, Any], change: Callable[[str], str]) -> dict[str, Any]:
+    """The answer with ``change`` applied to its choices' texts; log-probabilities are
+    dropped, as a value split over tokens cannot be rewritten token by token."""
     out = dict(body)
     choices = []
-    for original in body.get("choices", []):
-        choice = dict(original) if isinstance(original, Mapping) else original
-        if isinstance(choice, dict):
-            message = choice.get("message")
-            if isinstance(message, Mapping) and isinstance(message.get("content"), str):
-                choice["message"] = {**message, "content": change(message["content"])}
-            if isinstance(choice.get("text"), str):
-                choice["text"] = change(choice["text"])
-        choices.append(choice)
+    for choice in body.get("choices", []):
+        kept = (
+            {k: v for k, v in choice.items() if k != "logprobs"}
+            if isinstance(choice, Mapping)
+            else choice
+        )
+        choices.append(_rewrite(kept, change))
     out["choices"] = choices
     return out
 
@@ -118,6 +114,7 @@ class StreamReader:
 
     text: list[str] = field(default_factory=list)
     _pending: bytes = b""
+    _kept: int = 0
     events: int = 0
     limit: int = 4 << 20  # most answer characters kept for the output detectors
 
@@ -141,13 +138,15 @@ class StreamReader:
             event = json.loads(payload)
         except ValueError:
             return
-        for choice in event.get("choices", []) if isinstance(event, Mapping) else []:
-            if not isinstance(choice, Mapping):
-                continue
-            delta = choice.get("delta")
-            piece = delta.get("content") if isinstance(delta, Mapping) else choice.get("text")
-            if isinstance(piece, str) and sum(map(len, self.text)) < self.limit:
+        pieces: list[str] = []
+        try:
+            _strings(event.get("choices", []) if isinstance(event, Mapping) else [], pieces, 0)
+        except ProtocolError:
+            return
+        for piece in pieces:
+            if self._kept < self.limit:
                 self.text.append(piece)
+                self._kept += len(piece)
 
     def answer(self) -> str:
         if self._pending:

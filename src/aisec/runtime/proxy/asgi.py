@@ -50,11 +50,22 @@ def _too_large(limit: int) -> RequestRefused:
     return RequestRefused(f"the request body is larger than {limit} bytes", status=413)
 
 
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        # Python keeps the last of two equal keys, some servers the first: the detectors
+        # would judge other rows than the model runs.
+        raise ValueError("a key is given twice")
+    return found
+
+
 def parse_json(body: bytes) -> Any:
     try:
-        return json.loads(body)
+        return json.loads(body, object_pairs_hook=_unique)
     except (ValueError, RecursionError):
-        raise RequestRefused("the request body is not JSON", status=400) from None
+        raise RequestRefused(
+            "the request body is not JSON (or gives a key twice)", status=400
+        ) from None
 
 
 async def answer(
@@ -95,7 +106,20 @@ def header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+# Client headers that claim to describe the connection or the client to the upstream:
+# the gateway is the upstream's client, and its clients' claims are theirs alone.
+_CLIENT_CLAIMS = frozenset({
+    "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip",
+    "proxy-connection", "expect",
+})  # fmt: skip
+
+
 def forwardable(scope: Scope) -> dict[str, str]:
-    return {
-        bytes(k).decode("latin-1"): bytes(v).decode("latin-1") for k, v in scope.get("headers", ())
-    }
+    """The client's headers that may go upstream: not those its Connection header names
+    (RFC 9110 §7.6.1), nor forwarding claims; hop-by-hop ones go in upstream.py."""
+    pairs = [
+        (bytes(k).decode("latin-1").lower(), bytes(v).decode("latin-1"))
+        for k, v in scope.get("headers", ())
+    ]
+    named = {t.strip().lower() for k, v in pairs if k == "connection" for t in v.split(",")}
+    return {k: v for k, v in pairs if k not in named and k not in _CLIENT_CLAIMS}

@@ -35,6 +35,7 @@ class Capture:
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, flags, 0o600)
+        os.fchmod(fd, 0o600)  # a file that existed keeps its mode otherwise
         self._thread = threading.Thread(
             target=self._write, args=(fd,), name="aisec-gateway-capture", daemon=True
         )
@@ -57,18 +58,24 @@ class Capture:
     def _write(self, fd: int) -> None:
         size = os.fstat(fd).st_size
         try:
-            while (record := self._queue.get()) is not None:
-                text = json.dumps(_decoded(record), separators=(",", ":"), default=str)
-                line = text.encode() + b"\n"
-                if size + len(line) > self.max_bytes:
-                    self.full = True
-                    _log.warning("traffic capture %s reached its size limit: stopped", self.path)
-                    break
-                os.write(fd, line)
-                size += len(line)
-                self.written += 1
+            self._loop(fd, size)
+        except Exception:  # a full disk must stop capture, never the gateway
+            self.full = True
+            _log.exception("traffic capture %s stopped", self.path)
         finally:
             os.close(fd)
+
+    def _loop(self, fd: int, size: int) -> None:
+        while (record := self._queue.get()) is not None:
+            text = json.dumps(_decoded(record), separators=(",", ":"), default=str)
+            line = text.encode() + b"\n"
+            if size + len(line) > self.max_bytes:
+                self.full = True
+                _log.warning("traffic capture %s reached its size limit: stopped", self.path)
+                return
+            os.write(fd, line)
+            size += len(line)
+            self.written += 1
 
 
 def _decoded(record: dict[str, Any]) -> dict[str, Any]:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from aisec.core.errors import AisecError, BlockedByDetector, GatewayRefusal
+from aisec.core.errors import AisecError, BlockedByDetector, GatewayRefusal, RequestRefused
 from aisec.runtime.observation import Observation
 from aisec.runtime.proxy import asgi
 from aisec.runtime.proxy.alerts import Alert
@@ -30,6 +31,25 @@ if TYPE_CHECKING:
     from aisec.runtime.proxy.routes import Route
 
 _JSON = (b"content-type", b"application/json")
+_log = logging.getLogger(__name__)
+
+
+def _within_scan(guard: ModelGuard, text: str) -> None:
+    """A prompt longer than the input text detectors scan is refused: unscanned text
+    would pass as clean whatever the fail policy (padding would hide anything)."""
+    limits = [getattr(d, "max_chars", None) for d in guard.input_detectors]
+    bound = min((n for n in limits if isinstance(n, int)), default=None)
+    if bound is not None and len(text) > bound:
+        raise RequestRefused(
+            f"the prompt has {len(text)} characters; this gateway scans at most {bound}",
+            status=413, hint="shorten it, or raise the detectors' max_chars",
+        )  # fmt: skip
+
+
+def _client_error() -> type[Exception]:
+    import aiohttp
+
+    return aiohttp.ClientError
 
 
 @dataclass
@@ -81,6 +101,8 @@ class Exchange:
             return
         original = body
         request = read_request(guard, parsed)
+        if request.text is not None:
+            _within_scan(guard, request.text)
         decision = Decision()
         observation = Observation(
             guard.config.name, outcome.client, outcome.at, features=request.rows,
@@ -95,7 +117,12 @@ class Exchange:
         if guard.config.protocol == "openai":
             parsed = {**parsed, "model": guard.config.upstream_model}
             body = json.dumps(parsed, separators=(",", ":")).encode()
-        if route.stream_capable and isinstance(parsed, dict) and parsed.get("stream") is True:
+        stream = parsed.get("stream") if isinstance(parsed, dict) else None
+        if stream not in (None, True, False):
+            # Servers that coerce "true" or 1 would stream what the gateway then reads as
+            # a whole answer it cannot parse: the output detectors would see nothing.
+            raise RequestRefused("'stream' must be true or false")
+        if route.stream_capable and stream is True:
             await self._stream(
                 send, guard, upstream, path, headers, body, request, decision, outcome
             )
@@ -130,7 +157,11 @@ class Exchange:
             return
         verdict = next(v for v, a in decision.fired if a == "block")
         self._conclude(guard, decision, outcome)
-        raise BlockedByDetector(f"blocked by {verdict.detector}: {verdict.explanation}")
+        # The explanation (distances, thresholds) stays in the alert and the log: told to
+        # the client it would guide the next attempt just under the threshold.
+        raise BlockedByDetector(
+            f"blocked by {verdict.detector}", hint=f"request id {outcome.request_id}"
+        )
 
     def _redact_prompt(self, guard: ModelGuard, parsed: Any, request: Any) -> tuple[Any, Any]:
         from aisec.runtime.protocols.chat import prompt_text, rewrite_prompt
@@ -160,6 +191,16 @@ class Exchange:
         answer = read_answer(guard, request, body)
         outcome.detail["output"] = summary(answer, self.digest)
         if answer.empty:
+            if guard.output_detectors and guard.config.protocol == "openai":
+                # An answer the detectors cannot read has not been judged: the fail policy.
+                decision.errors.append("the answer could not be read as a chat completion")
+                if guard.config.fail == "closed":
+                    outcome.detail["detector_errors"] = decision.errors
+                    outcome.status, outcome.action = 503, "fail-closed"
+                    outcome.detail["withheld"] = True
+                    error = BlockedByDetector("the answer could not be judged and was withheld",
+                                              status=503)  # fmt: skip
+                    return asgi.refusal_body(error, 503)
             return body
         observation = Observation(
             guard.config.name, outcome.client, outcome.at, features=request.rows,
@@ -174,7 +215,8 @@ class Exchange:
             outcome.status = 403
             outcome.detail["withheld"] = True
             error = BlockedByDetector(
-                f"the answer was withheld: {verdict.detector}: {verdict.explanation}"
+                f"the answer was withheld: {verdict.detector}",
+                hint=f"request id {outcome.request_id}",
             )
             return asgi.refusal_body(error, 403)
         if any(a == "redact" for _, a in fired) and answer.text is not None:
@@ -203,6 +245,12 @@ class Exchange:
             async for chunk in chunks:
                 reader.feed(chunk)
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        except (TimeoutError, OSError, _client_error()) as exc:
+            # The model broke off (or stalled past its timeout) mid-answer: what was sent
+            # is judged and recorded all the same.
+            upstream.breaker.failure()
+            outcome.status = 502
+            outcome.detail["stream_error"] = type(exc).__name__
         finally:
             response.release()
         await send({"type": "http.response.body", "body": b""})
@@ -223,7 +271,7 @@ class Exchange:
         if decision.action in ("block", "redact"):
             decision.action = "alert"
         self._conclude(guard, decision, outcome)
-        self.record(outcome)
+        self.record_after(outcome)
         return text
 
     def _capture(self, outcome: Outcome, request: bytes, response: Any) -> None:
@@ -287,6 +335,16 @@ class Exchange:
             payload["upstream_ms"] = round(outcome.upstream_seconds * 1000, 3)
         gateway.log.record(outcome.client, outcome.model, outcome.route, outcome.action,
                            outcome.status, round(elapsed * 1000, 3), payload)  # fmt: skip
+
+    def record_after(self, outcome: Outcome) -> None:
+        """Record a request whose answer has gone already: a log that refuses now can no
+        longer turn it into a 503, so the refusal is logged loudly instead."""
+        from aisec.runtime.audit.writer import TrafficLogRefused
+
+        try:
+            self.record(outcome)
+        except TrafficLogRefused as exc:
+            _log.error("request %s served but not recorded: %s", outcome.request_id, exc)
 
     async def finish_reply(
         self, outcome: Outcome, send: asgi.Send, status: int, body: bytes,

@@ -187,7 +187,7 @@ class Gateway:
             await self.exchange.finish(outcome, send, refusal)
         except ConnectionResetError:
             outcome.status, outcome.action = 499, "client-gone"
-            self.exchange.record(outcome)
+            self.exchange.record_after(outcome)
 
     async def _serve(
         self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send, route: Route,
@@ -195,17 +195,32 @@ class Gateway:
     ) -> None:  # fmt: skip
         principal = self._authenticate(scope, outcome)
         outcome.route = route.kind
+        # Limits and the scope first: a key over its rate, or calling a model it may not,
+        # must not make the gateway read and parse a body for it.
+        await self._limit(principal, outcome)
+        if route.model is not None:
+            self._scope(principal, self._guard(route.model, route).config.name, route)
         body = await asgi.read_body(scope, receive, self.config.max_body_bytes)
         parsed = asgi.parse_json(body) if route.kind != "metadata" else None
-        name = route.model or _body_model(parsed)
+        guard = self._guard(route.model or _body_model(parsed), route)
+        outcome.model = guard.config.name
+        self._scope(principal, guard.config.name, route)
+        await self.exchange.run(scope, send, route, guard, body, parsed, outcome)
+
+    def _guard(self, name: str | None, route: Route) -> ModelGuard:
         guard = self.guards.get(name or "")
         if guard is None or guard.config.protocol != route.protocol:
             raise RequestRefused(f"no model {name!r} behind this gateway route", status=404)
-        outcome.model = guard.config.name
-        if not principal.allows(guard.config.name, route.kind):
-            raise AccessDenied(f"key {principal.name!r} may not call {route.kind} on {name}")
-        await self._limit(principal, outcome)
-        await self.exchange.run(scope, send, route, guard, body, parsed, outcome)
+        return guard
+
+    def _scope(self, principal: Principal, model: str, route: Route) -> None:
+        if principal.allows(model, route.kind):
+            return
+        if route.model is None and principal.models and model not in principal.models:
+            # Named in the body: answer as for a model that does not exist, so that a key
+            # cannot list the models behind the gateway by trying names.
+            raise RequestRefused(f"no model {model!r} behind this gateway route", status=404)
+        raise AccessDenied(f"key {principal.name!r} may not call {route.kind} on {model}")
 
     def _authenticate(self, scope: asgi.Scope, outcome: Outcome) -> Principal:
         if self.config.anonymous:
@@ -266,7 +281,7 @@ class Gateway:
             if isinstance(found, Denial):
                 await asgi.refuse(send, _refusal(AuthRequired("a gateway API key is required")))
                 return
-            if found.routes and METRICS not in found.routes:
+            if METRICS not in found.routes:  # named explicitly: it shows every client
                 await asgi.refuse(send, _refusal(AccessDenied("this key may not read metrics")))
                 return
         body, content_type = self.metrics.render()

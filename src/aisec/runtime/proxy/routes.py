@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 PREDICT, CHAT, METADATA, METRICS = "predict", "chat", "metadata", "metrics"
 # A version goes into the upstream URL: one plain segment, never "..".
-_VERSION = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$")
+_VERSION = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,63}")
 ROUTE_KINDS = (PREDICT, CHAT, METADATA, METRICS)
 
 
@@ -55,7 +55,7 @@ def match(method: str, path: str) -> Route | None:
 def _kserve(method: str, model: str, rest: list[str]) -> Route | None:
     version = ""
     if rest[:1] == ["versions"] and len(rest) >= 2:
-        if not _VERSION.match(rest[1]):
+        if not _VERSION.fullmatch(rest[1]):
             return None
         version, rest = f"/versions/{rest[1]}", rest[2:]
     base = "/v2/models/{model}" + version

@@ -11,6 +11,7 @@ breaker but is not retried.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -32,7 +33,13 @@ HOP_HEADERS = frozenset(
         "authorization", "x-api-key", "cookie", "accept-encoding",
     }
 )  # fmt: skip
-_DROPPED = HOP_HEADERS | {"content-encoding"}
+# Also the upstream's own date and server (uvicorn sends the gateway's), cookies, and
+# anything claiming to be the gateway's verdict.
+_DROPPED = HOP_HEADERS | {
+    "content-encoding", "date", "server", "set-cookie", "x-aisec-detections",
+    "x-aisec-request-id",
+}  # fmt: skip
+_log = logging.getLogger(__name__)
 MAX_ANSWER_BYTES = 64 << 20  # an upstream's answer is untrusted input too
 _CHUNK = 64 << 10
 
@@ -124,7 +131,9 @@ class Upstream:
                     await asyncio.sleep(0.05 * (attempt + 1))
                     continue
                 self.breaker.failure()
-                raise unavailable(f"cannot connect to the model's server: {exc}", 502) from None
+                # The address stays in the gateway's log: clients need not learn it.
+                _log.warning("model %s: cannot connect: %s", self.model.name, exc)
+                raise unavailable("cannot connect to the model's server", 502) from None
             except TimeoutError:
                 self.breaker.failure()
                 raise unavailable("the model's server did not answer in time", 504) from None

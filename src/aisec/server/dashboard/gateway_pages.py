@@ -19,7 +19,10 @@ from aisec.server.dashboard.templating import render
 
 router = APIRouter()
 WINDOWS = {"1h": timedelta(hours=1), "24h": timedelta(days=1), "7d": timedelta(days=7)}
-ACTIONS = ("allow", "log", "alert", "tag", "redact", "throttle", "block", "refused")
+ACTIONS = (
+    "allow", "log", "alert", "tag", "redact", "throttle", "block", "refused", "fail-closed",
+    "detector-error", "client-gone",
+)  # fmt: skip
 TOP_CLIENTS = 50
 RECENT = 50
 REFRESH_SECONDS = 15
@@ -48,7 +51,10 @@ def activity_summary(store: Any, window: str, now: datetime | None = None) -> di
         "totals": {
             "requests": sum(sum(v.values()) for v in models.values()),
             "blocked": sum(v.get("block", 0) for v in models.values()),
-            "refused": sum(v.get("refused", 0) + v.get("throttle", 0) for v in models.values()),
+            "refused": sum(
+                v.get("refused", 0) + v.get("throttle", 0) + v.get("fail-closed", 0)
+                for v in models.values()
+            ),
             "alerts": sum(alerts.values()),
         },
         "models": {m: {"actions": dict(v), "alerts": alerts[m]} for m, v in sorted(models.items())},
