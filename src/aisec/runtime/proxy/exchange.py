@@ -101,6 +101,11 @@ class Exchange:
             return
         original = body
         request = read_request(guard, parsed)
+        stream = parsed.get("stream") if guard.config.protocol == "openai" else None
+        if stream not in (None, True, False):
+            # Servers that coerce "true" or 1 would stream what the gateway then reads as
+            # a whole answer it cannot parse: the output detectors would see nothing.
+            raise RequestRefused("'stream' must be true or false")
         if request.text is not None:
             _within_scan(guard, request.text)
         decision = Decision()
@@ -117,11 +122,6 @@ class Exchange:
         if guard.config.protocol == "openai":
             parsed = {**parsed, "model": guard.config.upstream_model}
             body = json.dumps(parsed, separators=(",", ":")).encode()
-        stream = parsed.get("stream") if isinstance(parsed, dict) else None
-        if stream not in (None, True, False):
-            # Servers that coerce "true" or 1 would stream what the gateway then reads as
-            # a whole answer it cannot parse: the output detectors would see nothing.
-            raise RequestRefused("'stream' must be true or false")
         if route.stream_capable and stream is True:
             await self._stream(
                 send, guard, upstream, path, headers, body, request, decision, outcome
