@@ -244,15 +244,21 @@ def _gap(expected: int, seq: int, problems: _Problems) -> None:
         problems.append(Problem("deleted", reason, expected, last_seq=last))
 
 
+def root_mismatch(root: str, signed: str) -> str:
+    """The problem text when a checkpoint signed another root than the entries give (the
+    traffic log's verifier says it the same way)."""
+    return (
+        f"the entries give root {root[:16]}…, the checkpoint signed "
+        f"{signed[:16]}…: entries under it were edited, deleted or moved"
+    )
+
+
 def _check_roots(checkpoints: list[Checkpoint], tree: Tree, problems: _Problems) -> bool:
     root = tree.root().hex()
     ok = True
     for checkpoint in checkpoints:
         if checkpoint.root_hash != root:
-            reason = (
-                f"the entries give root {root[:16]}…, the checkpoint signed "
-                f"{checkpoint.root_hash[:16]}…: entries under it were edited, deleted or moved"
-            )
+            reason = root_mismatch(root, checkpoint.root_hash)
             problems.append(Problem("root-mismatch", reason, tree_size=checkpoint.tree_size))
             ok = False
     return ok

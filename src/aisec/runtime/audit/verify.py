@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aisec.governance.audit.merkle import Tree
-from aisec.governance.audit.verify import MAX_PROBLEMS, Problem
+from aisec.governance.audit.verify import MAX_PROBLEMS, Problem, root_mismatch
 from aisec.runtime.audit.records import TrafficCheckpoint
 
 if TYPE_CHECKING:
@@ -194,10 +194,7 @@ def _roots_match(checkpoints: list[TrafficCheckpoint], tree: Tree, problems: _Pr
     ok = True
     for checkpoint in checkpoints:
         if checkpoint.root_hash != root:
-            reason = (
-                f"the entries give root {root[:16]}…, the checkpoint signed "
-                f"{checkpoint.root_hash[:16]}…: entries under it were edited, deleted or moved"
-            )
+            reason = root_mismatch(root, checkpoint.root_hash)
             problems.add("root-mismatch", reason, tree_size=checkpoint.tree_size)
             ok = False
     return ok

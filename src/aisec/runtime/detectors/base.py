@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, ClassVar, Generic, Protocol, TypeVar
 from aisec.core.errors import ConfigError
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
     from aisec.runtime.observation import Observation, Verdict
 
 T = TypeVar("T")
@@ -65,3 +68,22 @@ def check_positive(detector: str, **values: float) -> None:
                 f"{detector}: {key} must be positive, not {value}",
                 hint=f"set detectors.{detector}.{key} to a positive number",
             )
+
+
+def scored(
+    detector: Any, score: float, text: str, alarm: str, details: Mapping[str, Any]
+) -> Verdict:
+    """The verdict of a detector that fires at ``score >= detector.threshold``; a fired
+    verdict's explanation ends with ``alarm``, what the pattern suggests."""
+    from aisec.runtime.observation import Verdict
+
+    fired = score >= detector.threshold
+    return Verdict(
+        detector=detector.name,
+        score=score,
+        threshold=detector.threshold,
+        fired=fired,
+        explanation=f"{text}: {alarm}" if fired else text,
+        details=details,
+        stage=detector.stage,
+    )

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from aisec.core.errors import ConfigError
-from aisec.runtime.detectors.base import ClientStates, check_positive
+from aisec.runtime.detectors.base import ClientStates, check_positive, scored
 from aisec.runtime.detectors.ratetest import BinomialTable, RateWindow
 from aisec.runtime.detectors.rows import margins_for
 from aisec.runtime.observation import OUTPUT, Verdict
@@ -29,6 +29,7 @@ class BoundaryDetector:
     name: ClassVar[str] = "extraction.boundary"
     stage: ClassVar[str] = OUTPUT
     needs_reference: ClassVar[bool] = True
+    alarm: ClassVar[str] = "the pattern of boundary-walking or surrogate-training queries"
 
     def __init__(
         self,
@@ -65,21 +66,17 @@ class BoundaryDetector:
         if n < self.min_rows:
             return None
         score = self._table.score(k, n)
-        fired = score >= self.threshold
         share = f"{k} of client {obs.client}'s last {n} answers"
         text = (
             f"{share} lie within margin {self.low:.3g} of a decision boundary "
             f"({k / n:.0%} vs {self.rate:.1%} in the reference, binomial p={10.0**-score:.1g})"
         )
-        if fired:
-            text += ": the pattern of boundary-walking or surrogate-training queries"
-        return Verdict(
-            detector=self.name,
-            score=score,
-            threshold=self.threshold,
-            fired=fired,
-            explanation=text,
-            details={
+        return scored(
+            self,
+            score,
+            text,
+            "the pattern of boundary-walking or surrogate-training queries",
+            {
                 "client": obs.client,
                 "low_margin_rows": k,
                 "window": n,
@@ -87,5 +84,4 @@ class BoundaryDetector:
                 "margin_threshold": self.low,
                 "rows": rows,
             },
-            stage=self.stage,
         )

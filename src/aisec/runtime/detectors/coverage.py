@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from aisec.core.errors import ConfigError
-from aisec.runtime.detectors.base import ClientStates, check_positive
+from aisec.runtime.detectors.base import ClientStates, check_positive, scored
 from aisec.runtime.detectors.ratetest import BinomialTable, RateWindow
 from aisec.runtime.detectors.rows import rows_for
 from aisec.runtime.observation import INPUT, Verdict
@@ -89,15 +89,12 @@ class CoverageDetector:
             f"(Mahalanobis > {self.limit:.3g}; {k / n:.0%} vs {self.rate:.1%} in the "
             f"reference, binomial p={10.0**-score:.1g})"
         )
-        if fired:
-            text += ": the pattern of random or synthetic extraction queries"
-        return Verdict(
-            detector=self.name,
-            score=score,
-            threshold=self.threshold,
-            fired=fired,
-            explanation=text,
-            details={
+        return scored(
+            self,
+            score,
+            text,
+            "the pattern of random or synthetic extraction queries",
+            {
                 "client": obs.client,
                 "off_manifold_rows": k,
                 "window": n,
@@ -107,7 +104,6 @@ class CoverageDetector:
                 "requests": requests,
                 "median_range_covered": covered,
             },
-            stage=self.stage,
         )
 
     def _covered(self, c: _Client) -> float:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from aisec.core.errors import ConfigError
-from aisec.runtime.detectors.base import check_positive
+from aisec.runtime.detectors.base import check_positive, scored
 from aisec.runtime.detectors.ratetest import MAX_SCORE
 from aisec.runtime.detectors.rows import margins_for, rows_for
 from aisec.runtime.observation import INPUT, OUTPUT, Verdict
@@ -75,15 +75,12 @@ class OodDetector:
             f"(reference 99.9% quantile {self.q999:.3g}, tail p={tail:.1g}); most unusual "
             f"feature {lead['feature']!r} (z={lead['z']:+.1f})"
         )
-        if fired:
-            text += ": out-of-distribution input, possibly crafted"
-        return Verdict(
-            detector=self.name,
-            score=score,
-            threshold=self.threshold,
-            fired=fired,
-            explanation=text,
-            details={
+        return scored(
+            self,
+            score,
+            text,
+            "out-of-distribution input, possibly crafted",
+            {
                 "row": row,
                 "distance": far,
                 "tail_p": tail,
@@ -91,7 +88,6 @@ class OodDetector:
                 "rows": len(d),
                 "top_features": top,
             },
-            stage=self.stage,
         )
 
     def _tail(self, d: float) -> float:
@@ -107,6 +103,7 @@ class MarginDetector:
     name: ClassVar[str] = "evasion.margin"
     stage: ClassVar[str] = OUTPUT
     needs_reference: ClassVar[bool] = True
+    alarm: ClassVar[str] = "possibly an adversarial input pushed just across the boundary"
 
     def __init__(self, reference: Reference, *, quantile: float = 0.0001) -> None:
         if reference.margins is None:
@@ -140,26 +137,21 @@ class MarginDetector:
             share = min(share, self.k_share * low / self.m_k)
         share = max(share, 1e-300)
         score = min(-math.log10(share), MAX_SCORE)
-        fired = score >= self.threshold
         text = (
             f"row {row}'s answer margin (top-1 minus top-2 probability) is {low:.3g}; "
             f"a share {share:.2g} of reference answers are as close to a boundary "
             f"(fires below {self.limit:.3g}, the {self.quantile:.2g} quantile)"
         )
-        if fired:
-            text += ": possibly an adversarial input pushed just across the boundary"
-        return Verdict(
-            detector=self.name,
-            score=score,
-            threshold=self.threshold,
-            fired=fired,
-            explanation=text,
-            details={
+        return scored(
+            self,
+            score,
+            text,
+            "possibly an adversarial input pushed just across the boundary",
+            {
                 "row": row,
                 "margin": low,
                 "reference_share": share,
                 "limit": self.limit,
                 "rows": len(m),
             },
-            stage=self.stage,
         )
