@@ -8,11 +8,13 @@ POSTing KServe v2 bodies of the breast-cancer held-out rows in turn over 16 conn
 - direct: wrk -> upstream
 - bare proxy: no detectors, no traffic log
 - detectors: every tabular detector on (action alert), no traffic log
-- full: every detector and the traffic log (SQLite, signed checkpoints)
+- full: every detector and the traffic log (SQLite, signed checkpoints), its writer in a
+  process of its own (the default)
+- full, writer thread: the same with ``audit.writer: thread`` (the contrast)
 
 With ``--soak SECONDS`` the full configuration also runs that long at 4 connections,
-sampling the gateway's resident memory every 10 s; after it stops, the traffic log must
-hold exactly one entry per request wrk made, and verify.
+sampling the resident memory of the gateway and its log writer every 10 s; after it
+stops, the traffic log must hold exactly one entry per request wrk made, and verify.
 
     python bench/gateway_load.py [--seconds 15] [--soak 600] [--out bench/results/gateway-load.md]
 """
@@ -41,6 +43,7 @@ CONFIGURATIONS = (
     ("bare proxy", "bare", False),
     ("detectors", "detectors", False),
     ("full (detectors + traffic log)", "detectors", True),
+    ("full, log writer in a thread", "detectors-thread", True),
 )
 LUA = """
 counter = 0
@@ -87,10 +90,12 @@ def prepare(home: Path) -> dict[str, Path]:
     lua = home / "post.lua"
     lua.write_text("bodies = {" + ",".join(json.dumps(b) for b in bodies) + "}\n" + LUA % ())
     configs = {}
-    for name, detectors in (("bare", {}), ("detectors", dict.fromkeys(DETECTORS))):
+    every = dict.fromkeys(DETECTORS)
+    for name, detectors, writer in (("bare", {}, "process"), ("detectors", every, "process"),
+                                    ("detectors-thread", every, "thread")):  # fmt: skip
         config = {
             "allow_anonymous": True,
-            "audit": {"spool_dir": str(home / f"spool-{name}")},
+            "audit": {"spool_dir": str(home / f"spool-{name}"), "writer": writer},
             "models": [{
                 "name": "tumour", "protocol": "kserve-v2", "upstream": "http://127.0.0.1:{port}",
                 "upstream_model": "breast_cancer", "reference": str(home / "reference.json"),
@@ -162,10 +167,26 @@ def gateway_requests(port: int) -> int:
 
 
 def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    """Resident memory of the gateway and its children (the traffic log's writer)."""
+    total = 0.0
+    for each in [pid, *children(pid)]:
+        try:
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return total
+
+
+def children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
 
 
 def soak(paths: dict[str, Path], upstream: int, home: Path, seconds: int) -> dict[str, object]:
@@ -275,8 +296,9 @@ def write(
             f"gateway answered {soaked['served']} (those in flight when wrk stopped "
             f"included); the traffic log holds {soaked['entries']} entries "
             f"(verified: {soaked['verified']}); "
-            f"resident memory {soaked['rss_first']:.0f} MiB after 10 s, "
-            f"{soaked['rss_last']:.0f} MiB at the end, {soaked['rss_max']:.0f} MiB at most.",
+            "resident memory (gateway and its log writer) "
+            f"{soaked['rss_first']:.0f} MiB after 10 s, {soaked['rss_last']:.0f} MiB at the "
+            f"end, {soaked['rss_max']:.0f} MiB at most.",
         ]
     out.write_text("\n".join(lines) + "\n")
 

@@ -29,6 +29,8 @@ def test_defaults():
     assert model.protocol == "kserve-v2" and model.fail == "open" and model.upstream_model == "m"
     assert config.audit.retention_days == MIN_RETENTION_DAYS
     assert config.audit.spool_dir == Path("/etc/aisec/.aisec/gateway-spool")
+    assert config.audit.writer == "process"
+    assert _parse({"audit": {"writer": "thread"}}).audit.writer == "thread"
     assert not config.anonymous and config.rate.backend == "memory"
 
 
@@ -54,6 +56,7 @@ def test_detectors_keep_their_action_and_parameters():
         (None, {"breaker": {"failures": 0}}, "breaker.failures must be between"),
         ({"rate_limits": {"backend": "redis"}}, None, "redis_url is required"),
         ({"audit": {"retention_days": 30}}, None, "at least 183 days"),
+        ({"audit": {"writer": "fork"}}, None, "audit.writer must be one of"),
         ({"alerts": {"incidents": {"system": "s"}}}, None, "categories is required"),
         ({"alerts": {"incidents": {"system": "s", "categories": ["z"]}}}, None, "unknown category"),
         ({"format": "aisec.gateway/9"}, None, "format must be"),

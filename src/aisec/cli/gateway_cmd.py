@@ -45,6 +45,7 @@ def serve(
 ) -> None:
     """Serve the gateway: every request authenticated, limited, judged by the model's
     detectors, answered or refused, and recorded in the traffic log."""
+    import gc
     import sys
 
     import uvicorn
@@ -70,6 +71,10 @@ def serve(
         ))  # fmt: skip
         typer.echo(f"aisec gateway on http://{address}:{number} ({len(loaded.models)} models)",
                    err=True)  # fmt: skip
+        # What exists now (modules, detectors, references) lives as long as the process:
+        # out of the collector's sight, a full collection no longer walks it, and no
+        # request waits behind one.
+        gc.freeze()
         server.run()
         if server.started is False:
             raise typer.Exit(2)

@@ -95,6 +95,7 @@ def build_gateway(
             store, stream=config.instance, spool_dir=config.audit.spool_dir, key=signing,
             checkpoint_every=config.audit.checkpoint_every,
             checkpoint_seconds=config.audit.checkpoint_seconds,
+            separate_process=config.audit.writer == "process",
         )  # fmt: skip
     return Gateway(
         config, keyring=keyring, limiter=rate_limiter(config), log=log,

@@ -26,6 +26,7 @@ ACTIONS = ("log", "alert", "tag", "throttle", "block", "redact")
 ACTION_ORDER = {"block": 5, "throttle": 4, "redact": 3, "tag": 2, "alert": 1, "log": 0}
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 MIN_RETENTION_DAYS = 183  # EU AI Act Art. 19 and 26(6): logs kept at least six months
+WRITERS = ("process", "thread")  # where the traffic log's work runs (docs/adr/0023)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,7 @@ class AuditConfig:
     checkpoint_every: int = 1000
     checkpoint_seconds: float = 10.0
     retention_days: int = MIN_RETENTION_DAYS
+    writer: str = "process"  # where the log's work runs: its own process, or a thread
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +331,7 @@ def _audit(section: Section, base: Path) -> AuditConfig:
         checkpoint_every=section.integer("checkpoint_every", 1000, low=1, high=10_000_000),
         checkpoint_seconds=section.number("checkpoint_seconds", 10.0, low=0.1, high=86_400),
         retention_days=retention,
+        writer=section.choice("writer", "process", WRITERS),
     )
     section.done()
     return config

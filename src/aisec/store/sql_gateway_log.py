@@ -20,6 +20,7 @@ from sqlalchemy import Select, Table, Text, case, cast, delete, func, literal, s
 from sqlalchemy.engine import Connection, Engine, RowMapping
 from sqlalchemy.sql.elements import ColumnElement
 
+from aisec.core.errors import ConfigError
 from aisec.runtime.audit.records import TrafficCheckpoint, TrafficEntry
 from aisec.store.models import GatewayCheckpoint, GatewayEntry
 from aisec.store.session import Sessions
@@ -70,6 +71,17 @@ class Activity:
 class SqlGatewayLog:
     def __init__(self, sessions: Sessions | Engine | _HasEngine) -> None:
         self._sessions = as_sessions(sessions)
+
+    def engine_url(self) -> str:
+        """The database's URL, password included: for the traffic log's own process.
+        ConfigError for in-memory SQLite, which no second process can open."""
+        url = self._sessions.engine.url
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            raise ConfigError(
+                "the traffic log's writer process cannot open an in-memory SQLite database",
+                hint="use a database file, or the writer thread (audit.writer: thread)",
+            )
+        return url.render_as_string(hide_password=False)
 
     # -- writes ---------------------------------------------------------------------
     def insert_batch(

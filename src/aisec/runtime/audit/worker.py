@@ -13,7 +13,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aisec.governance.audit.merkle import Tree
 from aisec.runtime.audit.config import Counters, WriterConfig, sign_checkpoint
@@ -28,18 +28,31 @@ Item = tuple[int, int, tuple[Any, ...]]  # seq, recorded_at in µs, record()'s f
 REPLAY_SLICE = 0.25  # seconds of replay before new records get their turn again
 
 
+class ItemQueue(Protocol):
+    """What the worker reads from: a thread's queue, or the pipe from its parent."""
+
+    def get(self, block: bool = True, timeout: float | None = None) -> Item | None: ...
+
+    def get_nowait(self) -> Item | None: ...
+
+    def qsize(self) -> int: ...
+
+    def put(self, item: Item | None, block: bool = True, timeout: float | None = None) -> None: ...
+
+
 class Worker:
     def __init__(
         self, db: SqlGatewayLog, spool: Spool, settings: WriterConfig, notify: Callable[[], None]
     ) -> None:
         self.db, self.spool, self.settings = db, spool, settings
-        self.queue: queue.SimpleQueue[Item | None] = queue.SimpleQueue()
+        fresh: queue.SimpleQueue[Item | None] = queue.SimpleQueue()
+        self.queue: ItemQueue = fresh
         self.counters = Counters()
         self.tree = Tree()
         self.done = 0  # entries that left memory: written, spooled or lost
         self.full = False  # the spool reached its bound: record() refuses
         self.broken = False  # the spool could not be written: record() refuses
-        self._notify = notify
+        self.notify = notify  # called after every write, spool or replay
         self._signed_size = 0
         self._signed_at = time.monotonic()
         self._spooling = False
@@ -50,6 +63,10 @@ class Worker:
     @property
     def spooling(self) -> bool:
         return self._spooling
+
+    def put(self, item: Item | None) -> None:
+        """Queue a record (None: the end marker)."""
+        self.queue.put(item)
 
     def resume(self, tree: Tree, signed_size: int) -> None:
         self.tree, self._signed_size = tree, signed_size
@@ -166,7 +183,7 @@ class Worker:
             self._to_spool(entries, checkpoint)
         finally:
             self.done = self.counters.written + self.counters.spooled + self.counters.lost
-            self._notify()
+            self.notify()
 
     def _to_spool(self, entries: Any, checkpoint: TrafficCheckpoint | None) -> None:
         try:
@@ -222,6 +239,7 @@ class Worker:
         self.spool.remove()
         self._spooling, self._offset, self.full = False, 0, False
         self._backoff = self.settings.retry_min
+        self.notify()
         _log.info("traffic log: spool replayed into the database")
         return True
 

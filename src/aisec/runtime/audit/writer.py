@@ -14,6 +14,7 @@ answers 503. A request that leaves no trace in the log must not be served (fail 
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from dataclasses import dataclass
@@ -24,12 +25,14 @@ from aisec.core.errors import StoreError
 from aisec.runtime.audit.canonical import check_stream
 from aisec.runtime.audit.config import WriterConfig
 from aisec.runtime.audit.lockfile import StreamLock
+from aisec.runtime.audit.process_host import WriterProcess, child_start
 from aisec.runtime.audit.resume import resume
 from aisec.runtime.audit.spool import Spool
 from aisec.runtime.audit.worker import Worker, start_thread
 
 if TYPE_CHECKING:
     from aisec.governance.audit.keys import SigningKey
+    from aisec.governance.audit.merkle import Tree
     from aisec.store.sql_gateway_log import SqlGatewayLog
 
 SPOOL_MAX_BYTES = 1 << 30
@@ -71,8 +74,11 @@ class TrafficLog:
         max_pending: int = MAX_PENDING,
         retry_min: float = 0.5,
         retry_max: float = 5.0,
+        separate_process: bool = False,
     ) -> None:
-        """``sessions``: the store's Sessions, an Engine, or a Store."""
+        """``sessions``: the store's Sessions, an Engine, or a Store. ``separate_process``:
+        the writer runs in a child process (:mod:`.process_host`), not a thread; the
+        database must then be one a second process can open (not in-memory SQLite)."""
         from aisec.store.sql_gateway_log import SqlGatewayLog
 
         self.stream = check_stream(stream)
@@ -85,9 +91,10 @@ class TrafficLog:
             retry_min=retry_min, retry_max=max(retry_min, retry_max),
         )  # fmt: skip
         self._max_pending = max_pending
+        self._separate_process = separate_process
         self._lock = threading.Lock()
         self._flushed = threading.Condition()
-        self._worker: Worker | None = None
+        self._worker: Worker | WriterProcess | None = None
         self._thread: threading.Thread | None = None
         self._file_lock: StreamLock | None = None
         self._seq = 0
@@ -98,8 +105,8 @@ class TrafficLog:
 
     def start(self) -> None:
         """Lock the stream, replay a spool left by an earlier run, resume seq and tree from
-        the database, start the thread. ConfigError when another process holds the
-        stream; StoreError when the database cannot be read (the spool stays)."""
+        the database, start the thread (or the process). ConfigError when another process
+        holds the stream; StoreError when the database cannot be read (the spool stays)."""
         self.spool_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._file_lock = StreamLock(self.spool_dir, self.stream)
         try:
@@ -113,12 +120,29 @@ class TrafficLog:
                 )
             tree, signed, last_us = resume(self.db, self.stream)
             worker.resume(tree, signed)
+            host: Worker | WriterProcess = worker
+            if self._separate_process:
+                worker.spool.close()
+                host = self._start_process(tree, signed)
         except BaseException:
             self._file_lock.release()
             raise
         self._seq, self._last_us = tree.size, last_us
-        self._worker, self._open = worker, True
-        self._thread = start_thread(worker, self.stream)
+        self._worker, self._open = host, True
+        if isinstance(host, Worker):
+            self._thread = start_thread(host, self.stream)
+        else:
+            # Before multiprocessing's own exit hook (registered earlier, so run later),
+            # which would only signal the child: close() hands it the end marker first.
+            atexit.register(self.close)
+
+    def _start_process(self, tree: Tree, signed: int) -> WriterProcess:
+        url = self.db.engine_url()
+        peaks = [peak for _, peak in tree.frontier()]
+        host = WriterProcess(child_start(url, self.spool_dir, self._settings, tree.size, peaks,
+                                         signed))  # fmt: skip
+        host.start()
+        return host
 
     def record(
         self,
@@ -147,11 +171,11 @@ class TrafficLog:
             self._seq += 1
             self._last_us = max(self._last_us, time.time_ns() // 1000)
             fields = (client, model, route, action, status, latency_ms, payload)
-            worker.queue.put((self._seq, self._last_us, fields))
+            worker.put((self._seq, self._last_us, fields))
             self._recorded += 1
             return self._seq
 
-    def _refusal(self, worker: Worker | None) -> str:
+    def _refusal(self, worker: Worker | WriterProcess | None) -> str:
         if worker is None or not self._open:
             return "the traffic log is not running"
         if worker.broken:
@@ -166,6 +190,13 @@ class TrafficLog:
         worker = self._worker
         if worker is None:
             return True
+        if isinstance(worker, WriterProcess):
+            deadline = None if timeout is None else time.monotonic() + timeout
+            while worker.done < target:
+                if worker.broken or (deadline is not None and time.monotonic() > deadline):
+                    return False
+                time.sleep(0.005)
+            return True
         with self._flushed:
             return self._flushed.wait_for(lambda: worker.done >= target, timeout)
 
@@ -175,11 +206,15 @@ class TrafficLog:
             was_open, self._open = self._open, False
         if not was_open or self._worker is None:
             return
-        self._worker.queue.put(None)
-        if self._thread is not None:
+        self._worker.put(None)
+        if isinstance(self._worker, WriterProcess):
+            atexit.unregister(self.close)
+            if not self._worker.join(timeout):
+                return  # still writing: the stream stays locked until it ends
+        elif self._thread is not None:
             self._thread.join(timeout)
             if self._thread.is_alive():
-                return  # still writing: the stream stays locked until it ends
+                return
         if self._file_lock is not None:
             self._file_lock.release()
 
@@ -187,6 +222,17 @@ class TrafficLog:
         worker = self._worker
         if worker is None:
             return LogCounters(self._recorded, 0, 0, 0, 0, 0, self._refused, 0, 0, (), False)
+        if isinstance(worker, WriterProcess):
+            from aisec.runtime.audit import process_host as slot
+
+            return LogCounters(
+                recorded=self._recorded, written=worker.counter(slot.WRITTEN),
+                spooled=worker.counter(slot.SPOOLED), replayed=worker.counter(slot.REPLAYED),
+                skipped=worker.counter(slot.SKIPPED), pending=self._recorded - worker.done,
+                refused=self._refused, lost=worker.counter(slot.LOST),
+                checkpoints=worker.counter(slot.CHECKPOINTS),
+                spool_problems=worker.spool_problems(), spooling=worker.spooling,
+            )  # fmt: skip
         c = worker.counters
         return LogCounters(
             recorded=self._recorded, written=c.written, spooled=c.spooled,
