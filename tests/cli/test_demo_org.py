@@ -3,6 +3,8 @@ inventory, runs, classifications, risks, decisions and incident, and a second ru
 same store refreshes it without copies."""
 
 import json
+import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -16,6 +18,10 @@ SYSTEMS = {
     "claims-cost-estimator": ("high-risk",),
     "mail-sorting-digits": ("minimal",),
 }
+VALIDATION_LINE = re.compile(
+    r"detector validation: evasion\.ood catches \d+% \[\d+%, \d+%\] of evasions at 1% false "
+    r"positives \(pgd \d+%, square \d+%; (\d+) evasions, 171 benign rows\)"
+)
 
 
 def _census(store):
@@ -34,6 +40,22 @@ def _census(store):
 
 
 @pytest.fixture
+def summaries(monkeypatch):
+    """The DemoSummary of every ``aisec demo`` run in the test, as the CLI renders it."""
+    from aisec.cli import demo_cmd
+
+    seen = []
+    render = demo_cmd._render_summary
+
+    def keep(summary):
+        seen.append(summary)
+        return render(summary)
+
+    monkeypatch.setattr(demo_cmd, "_render_summary", keep)
+    return seen
+
+
+@pytest.fixture
 def demo_store(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'org.db'}"
     monkeypatch.setenv("AISEC_DATABASE_URL", url)
@@ -41,9 +63,12 @@ def demo_store(tmp_path, monkeypatch):
     return url
 
 
-def test_demo_builds_the_organisation_in_the_store_and_reruns_cleanly(tmp_path, demo_store, capsys):
+def test_demo_builds_the_organisation_in_the_store_and_reruns_cleanly(
+    tmp_path, demo_store, capsys, summaries
+):
     from aisec.demo.poisoning import EXPECTED_CHECKS
     from aisec.services.governance import KIND
+    from aisec.services.governance_coverage import checks_run
     from aisec.store import open_store
     from aisec.store.records import DatasetAsset, ModelAsset, SystemAsset
     from aisec.store.tracking import FindingFilter
@@ -57,6 +82,15 @@ def test_demo_builds_the_organisation_in_the_store_and_reruns_cleanly(tmp_path, 
     assert "out-of-distribution probe blocked; traffic log 572 entries, verified" in err
     assert "attacks yes" in err
     assert not (tmp_path / ".aisec").exists()  # the configured store, not the default
+    shown = VALIDATION_LINE.search(err)
+    assert shown is not None, err
+    validation = summaries[0].detector_validation
+    assert validation is not None and validation.evasions == int(shown.group(1))
+    assert validation.benign == 171 and validation.report.run.kind == "validate"
+    assert validation.report.run in summaries[0].runs()
+    assert validation.data.parent.parent == tmp_path / "org" / "tumour-screening"
+    first_rows = validation.data.read_bytes()
+    assert first_rows.decode().splitlines()[0] == "ood_score,label,category,row"
 
     with open_store(demo_store) as store:
         first = _census(store)
@@ -77,6 +111,12 @@ def test_demo_builds_the_organisation_in_the_store_and_reruns_cleanly(tmp_path, 
         found = {f.check_id for f in store.findings.list(FindingFilter(run_id=checks[0].id))}
         assert found >= EXPECTED_CHECKS
         assert store.runs.for_system("tumour-screening-demo", "test")
+        (validated,) = store.runs.for_system("tumour-screening-demo", "validate")
+        assert validated.id == validation.report.run.id
+        assert validated.targets == ("evasion.ood",)
+        assert any(m.name == "detection_rate" for m in store.runs.measurements(validated.id))
+        evidence = checks_run(store, "tumour-screening-demo", datetime.now(UTC).date())
+        assert [c.run_id for c in evidence["assurance.detector.accuracy"]] == [validated.id]
 
         (incident,) = store.incidents.list("tumour-screening-demo")
         assert incident.deadline > incident.aware_at
@@ -90,11 +130,15 @@ def test_demo_builds_the_organisation_in_the_store_and_reruns_cleanly(tmp_path, 
         assert _census(store) == first
         # runs are history: the second run's checks are kept beside the first's
         assert len(store.runs.for_system("mail-sorting-digits", "data-check")) == 2
+        assert len(store.runs.for_system("tumour-screening-demo", "validate")) == 2
+    # the same labelled rows and scores on every run
+    assert summaries[1].detector_validation.data.read_bytes() == first_rows
 
 
 def test_demo_without_the_store_still_reports_what_it_caught(tmp_path, demo_store, capsys):
     assert main(["demo", "--no-store", "--dir", str(tmp_path / "org")]) == 0
     err = capsys.readouterr().err
     assert "poisoning yes" in err
+    assert VALIDATION_LINE.search(err) is not None, err
     assert not (tmp_path / "org.db").exists()
     assert not (tmp_path / "aisec-demo-bom.json").exists()

@@ -325,8 +325,11 @@ def test_evidence_and_approvals_judge_today_in_utc(db, capsys, zone_off_utc_date
 
     utc_today = datetime.now(UTC).date()
     assert date.today() == utc_today + timedelta(days=zone_off_utc_date)
-    # The day between the two "todays": the local reading and the UTC reading disagree.
-    day = min(utc_today, date.today())
+    # Valid until (expiring on) today in UTC. A record cannot be made already expired (the
+    # commands refuse), so the day is UTC's: after noon UTC the local zone is a day ahead,
+    # where a judge reading the local date would call the records expired; before noon
+    # it is a day behind, where both readings agree.
+    day = utc_today
     for argv in (["govern", "evidence", "add", "--system", "credit", "--title", "policy",
                   "--kind", "document", "--reference", "p.pdf", "--valid-until"],
                  ["govern", "approve", "--system", "credit", "--scope", "deployment",

@@ -226,14 +226,16 @@ def test_only_a_justified_unexpired_acceptance_or_false_positive_excuses(store):
     lapsed = finding("modelfile.onnx.invalid-tensor", Severity.HIGH, "lapsed")
     wrong = finding("modelfile.onnx.external-data-escape", Severity.HIGH, "fp")
     scan(store, [accepted, lapsed, wrong])
+    # Triage refuses an expiry in the past: the days here are the real ones, not TODAY.
+    today = datetime.now(UTC).date()
     store.findings.set_triage(accepted.fingerprint, TriageState.ACCEPTED_RISK, actor="me",
-                              justification="ok", expires=TODAY + timedelta(days=5))  # fmt: skip
+                              justification="ok", expires=today + timedelta(days=5))  # fmt: skip
     store.findings.set_triage(lapsed.fingerprint, TriageState.ACCEPTED_RISK, actor="me",
-                              justification="ok", expires=TODAY)  # fmt: skip
+                              justification="ok", expires=today)  # fmt: skip
     store.findings.set_triage(wrong.fingerprint, TriageState.FALSE_POSITIVE, actor="me",
                               justification="checked")  # fmt: skip
-    assert system_state(store, "credit-scoring", TODAY).findings == ()
-    later = system_state(store, "credit-scoring", TODAY + timedelta(days=1))
+    assert system_state(store, "credit-scoring", today).findings == ()
+    later = system_state(store, "credit-scoring", today + timedelta(days=1))
     assert {f.fingerprint for f in later.findings} == {lapsed.fingerprint}  # expired
 
 

@@ -29,6 +29,7 @@ from aisec.cli import (
     sign_cmd,
     test_cmd,
     users_cmd,
+    validate_cmd,
 )
 from aisec.core.errors import AisecError
 
@@ -42,6 +43,7 @@ app = typer.Typer(
 app.command("scan")(scan_cmd.scan)
 app.add_typer(checks_cmd.app, name="checks")
 app.command("test")(test_cmd.plan_command)
+app.command("validate")(validate_cmd.validate)
 app.command("demo")(demo_cmd.demo)
 app.command("sign")(sign_cmd.sign)
 app.command("verify")(sign_cmd.verify)

@@ -21,23 +21,26 @@ class PlanFormat(StrEnum):
     junit = "junit"
 
 
+FormatOption = Annotated[PlanFormat, typer.Option("--format", "-f", help="Report format.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")
+]
+AlsoOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--also",
+        metavar="FORMAT=FILE",
+        help="Also write this format to FILE, from the same run (repeatable), e.g. "
+        "--also html=report.html --also junit=junit.xml.",
+    ),
+]
+
+
 def plan_command(
     plan_file: Annotated[Path, typer.Argument(help="The test plan (YAML).", metavar="PLAN")],
-    fmt: Annotated[
-        PlanFormat, typer.Option("--format", "-f", help="Report format.")
-    ] = PlanFormat.console,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")
-    ] = None,
-    also: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--also",
-            metavar="FORMAT=FILE",
-            help="Also write this format to FILE, from the same run (repeatable), e.g. "
-            "--also html=report.html --also junit=junit.xml.",
-        ),
-    ] = None,
+    fmt: FormatOption = PlanFormat.console,
+    output: OutputOption = None,
+    also: AlsoOption = None,
     trust: Annotated[
         bool,
         typer.Option(

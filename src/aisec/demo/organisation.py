@@ -4,7 +4,8 @@ kept in the store. ``aisec demo`` and the server both call :func:`build_demo`.
 The directory holds one folder per AI system (its ``models/`` and ``training-data/``).
 Planted in it: a booby-trapped model file (and a zip carrying it), an intake extract with
 personal data and a pasted API key, and a poisoned training set. The demo scans every
-system, checks the poisoned set, tests the tumour-screening model, and — with the store —
+system, checks the poisoned set, tests the tumour-screening model, validates the gateway's
+out-of-distribution detector on evasions of that model, and — with the store —
 inventories the systems, links every run to its system and keeps the governance record
 (:mod:`aisec.demo.governing`). It then says whether each planted problem was caught.
 """
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from aisec.core.run import Run
     from aisec.core.settings import Settings
     from aisec.demo.artefacts import DemoFile
+    from aisec.demo.detector_validation import DetectorValidation
     from aisec.demo.gateway_demo import GatewayDemo
     from aisec.services.data_checking import DataCheck
 
@@ -64,6 +66,8 @@ def build_demo(
     plan = _tests(settings, notes)
     tell("putting the gateway in front of the tumour-screening model, replaying attacks...")
     gateway = _gateway(root[DEMO_SYSTEM] / "gateway", settings, store, notes)
+    tell("validating the gateway's out-of-distribution detector on evasions (aisec validate)...")
+    validation = _detector_validation(root[DEMO_SYSTEM] / "detector-validation", settings, notes)
     flagged = sorted({
         f.location.path.rsplit("/", 1)[-1]
         for run in (model_scan, *others.values()) for f in run.findings
@@ -73,6 +77,7 @@ def build_demo(
         directory=directory, files=files, tiers=classify_all(None, _now()),
         model_scan=model_scan, data_scan=data_scan, other_scans=others,
         data_check=data_check, plan=plan, flagged=flagged, notes=notes, gateway=gateway,
+        detector_validation=validation,
         caught=_caught(files, flagged, data_scan, data_check, plan, gateway),
     )  # fmt: skip
     if store:
@@ -159,6 +164,17 @@ def _gateway(
     except AisecError as exc:  # a store that cannot be used: as for the rest, a note
         notes.append(f"gateway part not run: [{exc.code}] {exc.message}")
         return None
+
+
+def _detector_validation(
+    directory: Path, settings: Settings, notes: list[str]
+) -> DetectorValidation | None:
+    if not all(importlib.util.find_spec(m) for m in ("sklearn", "scipy", "pandas", "pyarrow")):
+        notes.append("detector validation skipped: pip install 'aisec[assurance,data]'")
+        return None
+    from aisec.demo.detector_validation import validate_ood_detector
+
+    return validate_ood_detector(directory, settings)
 
 
 def _caught(

@@ -27,6 +27,7 @@ def record_organisation(
     from aisec.demo.governing import govern
     from aisec.demo.storing import inventory_system, record_linked, system_bom
     from aisec.services.testing import exit_code
+    from aisec.services.validating import exit_code as validation_exit_code
     from aisec.store import open_store
 
     with open_store(settings=settings) as store:
@@ -45,6 +46,10 @@ def record_organisation(
         if summary.plan is not None:
             code = exit_code(summary.plan)
             record_linked(store, summary.plan.run, settings, DEMO_SYSTEM, exit_code=code)
+        if summary.detector_validation is not None:
+            report = summary.detector_validation.report
+            code = validation_exit_code(report)
+            record_linked(store, report.run, settings, DEMO_SYSTEM, exit_code=code)
         summary.governed = govern(store, datetime.now(UTC))
         summary.tiers = summary.governed.tiers
         summary.bom = system_bom(store, DEMO_SYSTEM)

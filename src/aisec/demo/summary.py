@@ -12,8 +12,9 @@ from aisec.core.severity import Severity
 
 if TYPE_CHECKING:
     from aisec.assurance.plans.result import PlanReport
-    from aisec.core.run import Run
+    from aisec.core.run import Measurement, Run
     from aisec.demo.artefacts import DemoFile
+    from aisec.demo.detector_validation import DetectorValidation
     from aisec.demo.gateway_demo import GatewayDemo
     from aisec.demo.governing import Governed
     from aisec.demo.storing import Inventoried
@@ -55,6 +56,8 @@ class DemoSummary:
     bom: str = ""  # the tumour-screening system's AI-BOM (stored only)
     flagged: list[str] = field(default_factory=list)  # the files flagged at fail_on
     gateway: GatewayDemo | None = None  # the runtime part; None without the gateway extra
+    # evasion.ood validated on evasions of the tumour model; None without the extras
+    detector_validation: DetectorValidation | None = None
 
     @property
     def ok(self) -> bool:
@@ -72,6 +75,8 @@ class DemoSummary:
             found.append(self.data_check.run)
         if self.plan is not None:
             found.append(self.plan.run)
+        if self.detector_validation is not None:
+            found.append(self.detector_validation.report.run)
         return found
 
     def severities(self) -> Counter[Severity]:
@@ -104,6 +109,8 @@ def render_summary(summary: DemoSummary) -> str:
         lines.append(f"  data issues in the digit training set: {', '.join(fired) or 'none'}")
     if summary.gateway is not None:
         lines.append(_gateway_line(summary.gateway))
+    if summary.detector_validation is not None:
+        lines.append(_validation_line(summary.detector_validation))
     if summary.governed is not None:
         gov = summary.governed
         lines.append(f"  risks: {sum(gov.risks.values())} in the register ({gov.new_risks} new)")
@@ -130,6 +137,24 @@ def _gateway_line(g: GatewayDemo) -> str:
     if g.entries is not None:
         line += f"; traffic log {g.entries} entries, {'verified' if g.verified else 'NOT verified'}"
     return line
+
+
+def _validation_line(v: DetectorValidation) -> str:
+    from aisec.demo.detector_validation import DETECTOR, FPR
+
+    found = v.detection()
+    rate = "an unmeasurable share" if found is None else _percent(found)
+    attacks = ", ".join(f"{name} {share:.0%}" for name, share in v.by_attack().items())
+    return (
+        f"  detector validation: {DETECTOR} catches {rate} of evasions at {FPR:.0%} false "
+        f"positives ({attacks}; {v.evasions} evasions, {v.benign} benign rows)"
+    )
+
+
+def _percent(m: Measurement) -> str:
+    if m.ci_low is None or m.ci_high is None:
+        return f"{m.value:.0%}"
+    return f"{m.value:.0%} [{m.ci_low:.0%}, {m.ci_high:.0%}]"
 
 
 def _worst_first() -> list[Severity]:

@@ -103,7 +103,11 @@ def render_plan_console(
 
     console, buffer = text_console(color=color, width=width)
     console.print(
-        Text(f"Plan: {printable(report.plan)} on {printable(report.target)}", style="bold")
+        Text(
+            f"{'Validation' if report.run.kind == 'validate' else 'Plan'}: "
+            f"{printable(report.plan)} on {printable(report.target)}",
+            style="bold",
+        )
     )
     for outcome in report.outcomes:
         console.print(_status_line(outcome))

@@ -152,7 +152,7 @@ def plan_context(report: PlanReport) -> dict[str, Any]:
     run = report.run
     counts = report.counts()
     return {
-        "title": f"aisec test report: {printable(report.plan)}",
+        "title": f"aisec {_kind(report)} report: {printable(report.plan)}",
         "header": _header(report),
         "counts": [(s.value, BADGES[s], counts[s.value]) for s in Status],
         "total": _tests(len(report.outcomes)),
@@ -167,3 +167,8 @@ def plan_context(report: PlanReport) -> dict[str, Any]:
 
 def render_plan_html(report: PlanReport) -> str:
     return _environment().get_template(TEMPLATE).render(plan_context(report))
+
+
+def _kind(report: PlanReport) -> str:
+    """What the report is of: a test plan, or a detector validation (same structure)."""
+    return "validation" if getattr(report.run, "kind", "") == "validate" else "test"

@@ -39,10 +39,12 @@ def system_state(store: Store, system: str, today: date | datetime) -> SystemSta
     (``--today``), which is judged at the end of that day UTC: a deadline due at any time
     on it has passed. ``tiers`` from the latest final classification; ``scans``, the open
     findings and the signatures from the latest linked scan of each target (see
-    :func:`scan_evidence`); the latest measurements per test from the linked test runs;
-    every assessment, evidence, approval decision and risk; incidents not closed.
+    :func:`scan_evidence`); the latest measurements per test from the linked test runs and
+    detector validations; every assessment, evidence, approval decision and risk;
+    incidents not closed.
     UnknownSystem if the inventory has no such system.
     """
+    from aisec.services.governance_coverage import measured_runs
     from aisec.store.records import SystemAsset
 
     if store.inventory.find(SystemAsset, system) is None:
@@ -58,7 +60,7 @@ def system_state(store: Store, system: str, today: date | datetime) -> SystemSta
         day = today
     classification = store.assessments.latest(system, snap.CLASSIFICATION)
     scans, findings, signatures = scan_evidence(store, system, day)
-    tests = store.runs.for_system(system, "test")
+    tests = measured_runs(store, system)
     measured = snap.latest_measurements((run, store.runs.measurements(run.id)) for run in tests)
     return SystemState(
         system=system,

@@ -12,8 +12,9 @@ Which checks a run stands as evidence for:
   verified signatures), as it always did: it cannot show which of them ran. The record is
   per scan, not per target: a scan that is still the latest of one of its targets credits
   every check it ran;
-* linked test runs: the assurance checks of each test type that produced measurements,
-  taken from the newest run that ran the type, failed for a check with open findings
+* linked test runs and detector validations (``aisec validate``): the assurance checks
+  of each test type that produced measurements, taken from the newest run that ran the
+  type, failed for a check with open findings
   (its failed thresholds) in that run;
 * linked data checks (``aisec data check``): the quality checks the newest check of each
   dataset (or train/test pair) computed, failed for a check with open findings.
@@ -103,6 +104,13 @@ def _test_types(store: Store, run: StoredRun) -> set[str]:
     return {types[name] for name in measured if name in types}
 
 
+def measured_runs(store: Store, system: str) -> list[StoredRun]:
+    """The system's runs that measured a model or a detector: test plans (``aisec test``)
+    and detector validations (``aisec validate``), newest first."""
+    runs = [*store.runs.for_system(system, "test"), *store.runs.for_system(system, "validate")]
+    return sorted(runs, key=lambda run: run.started_at, reverse=True)
+
+
 def checks_run(store: Store, system: str, today: date) -> dict[str, list[CheckRun]]:
     """Per check id, the runs linked to ``system`` that judged it (see the module's
     docstring for which runs those are)."""
@@ -121,7 +129,7 @@ def checks_run(store: Store, system: str, today: date) -> dict[str, list[CheckRu
             out.setdefault(check_id, []).append(judgement)
     assurance = default_registry().for_kind(KIND)
     seen: set[str] = set()
-    for run in store.runs.for_system(system, "test"):  # newest first
+    for run in measured_runs(store, system):  # newest first
         fresh = _test_types(store, run) - seen
         if not fresh:
             continue

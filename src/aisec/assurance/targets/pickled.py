@@ -136,13 +136,19 @@ class PickledModelTarget(BaseTarget):
         return np.asarray(answer["gradient"], dtype=np.float64)
 
 
+def scan_problems(run: Any) -> list[str]:
+    """Why a scanned model must not be loaded: each finding, and each file the scanner
+    could not analyse completely (an unreadable part may hide anything)."""
+    problems = [f"{f.check_id} ({f.severity})" for f in run.findings]
+    problems += [f"not fully analysed: {a.reason}" for a in run.artefacts if a.status != "analysed"]
+    return problems
+
+
 def _require_clean_scan(source: Path, copy: Path) -> None:
     from aisec.core.settings import Settings
     from aisec.modelfile.scanner import scan
 
-    run = scan([copy], Settings())
-    problems = [f"{f.check_id} ({f.severity})" for f in run.findings]
-    problems += [f"not fully analysed: {a.reason}" for a in run.artefacts if a.status != "analysed"]
+    problems = scan_problems(scan([copy], Settings()))
     if problems:
         raise UntrustedModel(
             f"{source}: the scan is not clean, refusing to load it: {'; '.join(problems)}",

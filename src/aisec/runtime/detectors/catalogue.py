@@ -18,6 +18,7 @@ from aisec.runtime.detectors.distribution import ClientDistributionDetector
 from aisec.runtime.detectors.drift import InputDriftDetector, OutputDriftDetector
 from aisec.runtime.detectors.evasion import MarginDetector, OodDetector
 from aisec.runtime.detectors.prada import PradaDetector
+from aisec.runtime.detectors.prompt_injection import PromptInjectionDetector
 from aisec.runtime.detectors.text import PiiTextDetector, SecretTextDetector
 from aisec.runtime.observation import INPUT, OUTPUT
 
@@ -38,6 +39,7 @@ DETECTORS: dict[str, type] = {
         OutputDriftDetector,
         PiiTextDetector,
         SecretTextDetector,
+        PromptInjectionDetector,
     )
 }
 

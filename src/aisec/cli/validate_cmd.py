@@ -1,0 +1,275 @@
+"""``aisec validate``: how good is a security detector, really, and does it stay good?"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from aisec.cli.options import RecordDatabaseOption, RecordOption, SeverityName
+from aisec.cli.scan_cmd import SystemOption
+from aisec.cli.test_cmd import (
+    AlsoOption,
+    FormatOption,
+    OutputOption,
+    PlanFormat,
+    _extra_outputs,
+    _render,
+    _write,
+)
+from aisec.core.errors import InputError, UsageError
+
+_REQUIRE = re.compile(
+    r"^\s*(?P<metric>[a-z_]+)(?:\[(?P<where>[^\]]*)\])?\s*(?P<op>>=|<=)\s*(?P<value>[-+0-9.eE]+)"
+    r"\s*(?:on\s+(?P<on>value|ci_low|ci_high))?\s*$"
+)
+
+
+def validate(
+    data: Annotated[
+        Path, typer.Argument(help="Labelled data: CSV, Parquet or JSON lines.", show_default=False)
+    ],
+    label: Annotated[str, typer.Option("--label", help="The column saying malicious or not.")],
+    positive: Annotated[
+        str | None,
+        typer.Option(help="The label value meaning malicious [default: 1/true/malicious]."),
+    ] = None,
+    scores: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scores",
+            help="A column holding a detector's scores, higher = more malicious (repeatable: "
+            "several detectors side by side).",
+        ),
+    ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            help="A tabular detector's model file (.onnx; .joblib/.pkl with --trust), scanned "
+            "(and its signature verified where required) before it is loaded."
+        ),
+    ] = None,
+    features: Annotated[
+        str | None,
+        typer.Option(help="Feature columns for --model, comma-separated [default: all others]."),
+    ] = None,
+    model_positive: Annotated[
+        str | None,
+        typer.Option(help="The model's class meaning malicious [default: its last class]."),
+    ] = None,
+    trust: Annotated[
+        bool, typer.Option(help="Allow a pickled model to load, after a clean scan.")
+    ] = False,
+    detector: Annotated[
+        str | None,
+        typer.Option(help="A detector shipped with aisec, on --text: prompt-injection."),
+    ] = None,
+    text: Annotated[str | None, typer.Option(help="The text column for --detector.")] = None,
+    command: Annotated[
+        str | None,
+        typer.Option(
+            help="A command (no shell) reading one JSON object per line on stdin (the "
+            "--inputs columns) and printing one score per line."
+        ),
+    ] = None,
+    inputs: Annotated[
+        str | None, typer.Option(help="Columns sent to --command, comma-separated.")
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Attack-category column: detection per category.")
+    ] = None,
+    time_column: Annotated[
+        str | None,
+        typer.Option("--time", help="Time column (seconds, or dates): rates per time window."),
+    ] = None,
+    windows: Annotated[
+        int | None, typer.Option(min=2, help="Time windows of equal row counts.")
+    ] = None,
+    window_seconds: Annotated[
+        float | None, typer.Option(help="Time windows of this many seconds (86400: days).")
+    ] = None,
+    fpr: Annotated[
+        list[float] | None,
+        typer.Option("--fpr", help="Operating false-positive rates [default: 0.01 and 0.001]."),
+    ] = None,
+    alerts_per_day: Annotated[
+        float | None, typer.Option(help="Alert budget: precision at this many alerts a day …")
+    ] = None,
+    requests_per_day: Annotated[
+        float | None, typer.Option(help="… given this much traffic a day.")
+    ] = None,
+    prevalence: Annotated[
+        float | None,
+        typer.Option(help="Share of malicious traffic in production [default: the data's]."),
+    ] = None,
+    bootstrap: Annotated[
+        int, typer.Option(min=0, max=100_000, help="Bootstrap resamples for the intervals.")
+    ] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+    rewrites: Annotated[
+        bool,
+        typer.Option(
+            "--rewrites",
+            help="Text detectors: rewrite the attacks they catch (encodings, homoglyphs, "
+            "zero-width characters, spacing, leetspeak, splitting, wrapping) and measure "
+            "the evasion rate per family.",
+        ),
+    ] = False,
+    require: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--require",
+            metavar="METRIC[WHERE]>=VALUE",
+            help="A policy threshold (repeatable), e.g. 'detection_rate[fpr=0.01]>=0.8 on "
+            "ci_low' or 'ece<=0.05'. Not met: a finding.",
+        ),
+    ] = None,
+    fmt: FormatOption = PlanFormat.console,
+    output: OutputOption = None,
+    also: AlsoOption = None,
+    fail_on: Annotated[
+        SeverityName | None,
+        typer.Option("--fail-on", help="Exit 1 on findings at or above this [default: high]."),
+    ] = None,
+    record: RecordOption = None,
+    database: RecordDatabaseOption = None,
+    system: SystemOption = None,
+) -> int:
+    """Validate a security detector on labelled data: detection rate at fixed
+    false-positive rates, precision at an alert budget, ROC/PR curves, calibration and
+    per-category detection with bootstrap intervals; rates over time windows with a
+    degradation test.
+
+    Exit codes: 0 every requirement met, 1 findings at or above --fail-on, 2 usage or
+    input error.
+    """
+    from aisec.core.settings import load_settings
+    from aisec.core.severity import Severity
+    from aisec.services import validating
+    from aisec.validation.evaluate import DEFAULT_FPRS, Options
+
+    if not data.is_file():
+        raise InputError(f"no such data file: {data}", hint="check the path")
+    extra = _extra_outputs(also or [])
+    settings = load_settings({"record_runs": True if system and record is None else record})
+    try:
+        options = Options(
+            fprs=tuple(fpr or DEFAULT_FPRS), alerts_per_day=alerts_per_day,
+            requests_per_day=requests_per_day, prevalence=prevalence, n_boot=bootstrap,
+            seed=seed,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    time_spec = None
+    if time_column is not None:
+        if (windows is None) == (window_seconds is None):
+            raise UsageError("--time needs --windows N or --window-seconds S (one of them)")
+        time_spec = validating.TimeSpec(time_column, windows, window_seconds)
+    elif windows is not None or window_seconds is not None:
+        raise UsageError("--windows and --window-seconds need --time COLUMN")
+    sources = _sources(data, scores or [], model, features, model_positive, trust, detector,
+                       text, command, inputs, label, category, time_column, settings)  # fmt: skip
+    spec = validating.ValidationSpec(
+        data=data, label=label, positive=positive, sources=sources, category=category,
+        time=time_spec, options=options, thresholds=[parse_requirement(r) for r in require or []],
+        rewrites=rewrites,
+    )  # fmt: skip
+    try:
+        report = validating.validate(spec, settings)
+    except ValueError as exc:  # the metrics' own refusals (one class only, ...)
+        raise InputError(f"{data}: {exc}") from None
+    from aisec.report import printable
+
+    for warning in report.run.warnings:
+        sys.stderr.write(f"aisec: warning: {printable(warning)}\n")
+    out = _render(report, fmt.value, to_terminal=output is None)
+    if fmt is PlanFormat.console:
+        from aisec.report.validation_console import render_validation_summary
+
+        out = render_validation_summary(report) + out
+    for extra_fmt, extra_file in extra:
+        _write(extra_file, _render(report, extra_fmt, to_terminal=False))
+    if output is not None:
+        _write(output, out)
+    else:
+        sys.stdout.write(out)
+    code = validating.exit_code(report, Severity.parse(fail_on.value) if fail_on else None)
+    from aisec.cli.scan_cmd import record_after_report
+
+    record_after_report(report.run, settings, code, database, system)
+    return code
+
+
+def _sources(
+    data: Path, scores: list[str], model: Path | None, features: str | None,
+    model_positive: str | None, trust: bool, detector: str | None, text: str | None,
+    command: str | None, inputs: str | None, label: str, category: str | None,
+    time_column: str | None, settings: Any,
+) -> list[Any]:  # fmt: skip
+    from aisec.validation import sources as src
+
+    found: list[Any] = [src.ColumnScores(column) for column in scores]
+    if model is not None:
+        taken = [label, category, time_column, *scores]
+        columns = _split(features) if features else _other_columns(data, taken)
+        found.append(src.ModelScores(model, columns, model_positive, trust, settings))
+    if detector is not None:
+        if detector != "prompt-injection":
+            raise UsageError(f"--detector {detector!r}: the detectors are: prompt-injection")
+        if text is None:
+            raise UsageError("--detector prompt-injection needs --text COLUMN")
+        found.append(src.PromptInjectionScores(text))
+    if command is not None:
+        if not inputs:
+            raise UsageError("--command needs --inputs COLUMNS")
+        found.append(src.CommandScores(command, _split(inputs)))
+    if not found:
+        raise UsageError(
+            "nothing to validate: give --scores COLUMN, --model FILE, --detector NAME or "
+            "--command CMD"
+        )
+    return found
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _other_columns(data: Path, exclude: list[str | None]) -> list[str]:
+    from aisec.data.quality.table import ReadCaps, read_table
+
+    head = read_table(data, caps=ReadCaps(max_rows=1)).frame
+    return [str(c) for c in head.columns if c not in exclude]
+
+
+def parse_requirement(text: str) -> Any:
+    """``metric[key=value, ...] >= number [on value|ci_low|ci_high]`` as a threshold."""
+    from aisec.assurance.plans.spec import Threshold
+
+    match = _REQUIRE.match(text)
+    if match is None:
+        raise UsageError(
+            f"--require {text!r}: expected METRIC[KEY=VALUE,...]>=NUMBER or <=NUMBER, "
+            "optionally followed by 'on ci_low' or 'on ci_high'"
+        )
+    where: dict[str, Any] = {}
+    for part in _split(match["where"] or ""):
+        key, sep, value = part.partition("=")
+        if not sep:
+            raise UsageError(f"--require {text!r}: {part!r} is not KEY=VALUE")
+        try:
+            where[key.strip()] = float(value)
+        except ValueError:
+            where[key.strip()] = value.strip()
+    try:
+        bound = float(match["value"])
+    except ValueError:
+        raise UsageError(f"--require {text!r}: {match['value']!r} is not a number") from None
+    op = match["op"]
+    return Threshold(
+        metric=match["metric"], where=where, min=bound if op == ">=" else None,
+        max=bound if op == "<=" else None, judge_on=match["on"] or "value",
+    )  # fmt: skip

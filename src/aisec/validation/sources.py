@@ -1,0 +1,282 @@
+"""Where a detector's scores come from when it is validated: a column of the data (scores
+the team already has), a model file (scanned, its signature checked where required, and
+its digest recorded before anything loads it), aisec's own prompt-injection detector, or
+a command that reads inputs and prints scores."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import shlex
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from aisec.core.errors import AisecError, ConfigError, InputError
+
+if TYPE_CHECKING:
+    import pandas as pd  # type: ignore[import-untyped]
+
+    from aisec.core.settings import Settings
+
+COMMAND_TIMEOUT = 3600.0  # seconds for a whole scoring command
+MAX_SCORE_LINE = 1 << 16
+
+
+class ScoreSource(Protocol):
+    name: str
+
+    def describe(self) -> dict[str, Any]: ...
+
+    def score(self, frame: pd.DataFrame) -> np.ndarray: ...
+
+
+def source_texts(source: ScoreSource, frame: pd.DataFrame) -> list[str]:
+    """The text column a text scorer reads."""
+    column = source.text if isinstance(source, PromptInjectionScores) else source.inputs[0]  # type: ignore[attr-defined]
+    return text_column(frame, column)
+
+
+def text_scorer(source: ScoreSource) -> Any:
+    """The source's ``score_texts`` when it scores free text (for the rewrite families),
+    else None."""
+    if isinstance(source, PromptInjectionScores):
+        return source.score_texts
+    if isinstance(source, CommandScores) and source.texts:
+        return source.score_texts
+    return None
+
+
+@dataclass
+class ColumnScores:
+    """Scores the data already holds (one detector per column)."""
+
+    column: str
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        self.name = self.name or self.column
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": "column", "name": self.name, "column": self.column}
+
+    def score(self, frame: pd.DataFrame) -> np.ndarray:
+        return numeric_column(frame, self.column, "score")
+
+
+@dataclass
+class ModelScores:
+    """A tabular model file: an ONNX graph, or a pickled scikit-learn model (``trust``),
+    scored on the feature columns; the score is the probability of the malicious class."""
+
+    path: Path
+    features: list[str]
+    positive: str | None = None  # the model's class meaning malicious; default: the last
+    trust: bool = False
+    settings: Settings | None = None
+    name: str = ""
+    digest: str = ""
+    scan: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.name = self.name or self.path.name
+        if not self.path.is_file():
+            raise InputError(f"no such model file: {self.path}", hint="check the path")
+        self.digest = _sha256(self.path)
+        self.scan = _clean_scan(self.path, self.settings)
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": "model", "name": self.name, "path": str(self.path),
+                "sha256": self.digest, "scan": self.scan}  # fmt: skip
+
+    def score(self, frame: pd.DataFrame) -> np.ndarray:
+        x = np.column_stack([numeric_column(frame, c, "feature") for c in self.features])
+        target = self._target()
+        try:
+            probabilities = np.asarray(target.predict_proba(x), dtype=np.float64)
+            column = -1 if self.positive is None else self._column(target)
+        finally:
+            close = getattr(target, "close", None)
+            if close is not None:
+                close()
+        return np.asarray(probabilities[:, column], dtype=np.float64)
+
+    def _column(self, target: Any) -> int:
+        try:
+            classes = [str(c) for c in target.classes]
+        except AisecError:
+            raise ConfigError(
+                f"{self.path.name} does not name its classes",
+                hint="leave --model-positive out: the last output column is taken",
+            ) from None
+        if self.positive not in classes:
+            raise ConfigError(
+                f"{self.path.name}: no class {self.positive!r} among {classes}",
+                hint="--model-positive names the model's class for malicious",
+            )
+        return classes.index(str(self.positive))
+
+    def _target(self) -> Any:
+        suffix = self.path.suffix.lower()
+        if suffix == ".onnx":
+            from aisec.assurance.targets.onnx_target import OnnxTarget
+
+            return OnnxTarget(self.path)
+        if suffix in (".joblib", ".pkl", ".pickle"):
+            from aisec.assurance.targets.pickled import PickledModelTarget
+
+            return PickledModelTarget(self.path, trust=self.trust)
+        raise ConfigError(
+            f"{self.path.name}: cannot score a {suffix or 'suffix-less'} model file",
+            hint="give an .onnx file, or a .joblib/.pkl scikit-learn model with --trust",
+        )
+
+
+@dataclass
+class PromptInjectionScores:
+    """aisec's own prompt-injection detector on a text column."""
+
+    text: str
+    name: str = "aisec prompt-injection"
+    digest: str = ""
+
+    def __post_init__(self) -> None:
+        from aisec.injection.model import InjectionModel
+
+        self._model = InjectionModel.load()
+        self.digest = self._model.digest
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": "builtin", "name": self.name, "detector": "prompt-injection",
+                "sha256": self.digest, "version": self._model.version}  # fmt: skip
+
+    def score(self, frame: pd.DataFrame) -> np.ndarray:
+        return self.score_texts(text_column(frame, self.text))
+
+    def score_texts(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self._model.score_many(texts), dtype=np.float64)
+
+
+@dataclass
+class CommandScores:
+    """A command that reads one JSON object per line on its standard input (the row's
+    input columns) and prints one score per line, in order. It runs without a shell."""
+
+    command: str
+    inputs: list[str]
+    name: str = ""
+    timeout: float = COMMAND_TIMEOUT
+
+    def __post_init__(self) -> None:
+        self.argv = shlex.split(self.command)
+        if not self.argv:
+            raise ConfigError("--command is empty")
+        self.name = self.name or Path(self.argv[0]).name
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": "command", "name": self.name, "command": self.argv[0],
+                "inputs": self.inputs}  # fmt: skip
+
+    def score(self, frame: pd.DataFrame) -> np.ndarray:
+        missing = [c for c in self.inputs if c not in frame.columns]
+        if missing:
+            raise InputError(f"no input column {missing[0]!r}", hint=f"columns: {_names(frame)}")
+        return self._run(frame[self.inputs].to_dict(orient="records"))
+
+    @property
+    def texts(self) -> bool:
+        """One input column: rewritten texts can be sent in it."""
+        return len(self.inputs) == 1
+
+    def score_texts(self, texts: list[str]) -> np.ndarray:
+        return self._run([{self.inputs[0]: t} for t in texts])
+
+    def _run(self, records: list[dict[str, Any]]) -> np.ndarray:
+        feed = "".join(json.dumps(r, default=str, ensure_ascii=False) + "\n" for r in records)
+        try:
+            done = subprocess.run(  # the user's own command, no shell
+                self.argv, input=feed, capture_output=True, text=True, timeout=self.timeout,
+                check=False,
+            )  # fmt: skip
+        except FileNotFoundError:
+            raise ConfigError(f"cannot run {self.argv[0]!r}: not found") from None
+        except subprocess.TimeoutExpired:
+            raise InputError(f"{self.argv[0]} did not finish within {self.timeout:g} s") from None
+        if done.returncode != 0:
+            tail = done.stderr.strip().splitlines()[-1:] or [""]
+            raise InputError(f"{self.argv[0]} exited with {done.returncode}: {tail[0][:300]}")
+        lines = [ln for ln in done.stdout.splitlines() if ln.strip()]
+        if len(lines) != len(records):
+            raise InputError(
+                f"{self.argv[0]} printed {len(lines)} scores for {len(records)} rows",
+                hint="print exactly one number per input line, in order",
+            )
+        try:
+            scores = np.array([float(ln[:MAX_SCORE_LINE]) for ln in lines])
+        except ValueError as exc:
+            raise InputError(
+                f"{self.argv[0]} printed something that is not a score: {exc}"
+            ) from None
+        if not np.isfinite(scores).all():
+            raise InputError(f"{self.argv[0]} printed a score that is not a finite number")
+        return scores
+
+
+def numeric_column(frame: pd.DataFrame, column: str, what: str) -> np.ndarray:
+    import pandas as pd
+
+    if column not in frame.columns:
+        raise InputError(f"no {what} column {column!r}", hint=f"columns: {_names(frame)}")
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"{what} column {column!r}: row {row + 1} is not a finite number "
+            f"({str(frame[column].iloc[row])[:40]!r}); {int(bad.sum())} such rows"
+        )
+    return np.asarray(values, dtype=np.float64)
+
+
+def text_column(frame: pd.DataFrame, column: str) -> list[str]:
+    if column not in frame.columns:
+        raise InputError(f"no text column {column!r}", hint=f"columns: {_names(frame)}")
+    return ["" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+            for v in frame[column].tolist()]  # fmt: skip
+
+
+def _names(frame: pd.DataFrame) -> str:
+    names = [str(c) for c in frame.columns]
+    return ", ".join(names[:20]) + (" …" if len(names) > 20 else "")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _clean_scan(path: Path, settings: Settings | None) -> dict[str, Any]:
+    """Scan the model file, and verify its signature where the settings require one
+    (``require_signature``, ``signature_key``), before it is loaded; any finding (a
+    missing or broken signature included) refuses it."""
+    from aisec.assurance.targets.pickled import scan_problems
+    from aisec.core.settings import Settings
+    from aisec.services.scanning import scan
+
+    settings = settings or Settings()
+    run = scan([path], settings)
+    problems = scan_problems(run)
+    if problems:
+        raise ConfigError(
+            f"{path}: the scan is not clean, refusing to load it: {'; '.join(problems)}",
+            hint=f"run `aisec scan {path}` for the findings",
+        )
+    return {"findings": 0, "checks": len(run.checks_applied or []),
+            "signature_verified": settings.require_signature}  # fmt: skip
