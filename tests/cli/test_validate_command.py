@@ -41,7 +41,7 @@ from validate_support import (
     write_script,
 )
 
-from aisec.cli.validate_cmd import parse_requirement
+from aisec.cli.validate_cmd import NUMERIC_KEYS, parse_requirement
 from aisec.core.errors import UsageError
 from aisec.validation.evaluate import Options, evaluate
 from aisec.validation.rewrites import FAMILIES
@@ -234,7 +234,7 @@ def test_requirement_on_an_unmeasured_metric_does_not_pass_silently(
 
 
 metrics = st.from_regex(r"[a-z_]{1,20}", fullmatch=True)
-keys = st.from_regex(r"[a-z_]{1,10}", fullmatch=True)
+keys = st.from_regex(r"[a-z_]{1,10}", fullmatch=True) | st.sampled_from(sorted(NUMERIC_KEYS))
 bounds = st.floats(allow_nan=False, allow_infinity=False, width=64)
 
 
@@ -248,7 +248,10 @@ def test_requirement_text_round_trips(metric, where, bound, minimum, on):
         text += f" on {on}"
     threshold = parse_requirement(text)
     assert threshold.metric == metric
-    assert threshold.where == where
+    # Numbers where the measurements hold numbers (fpr, ...); names such as a category
+    # stay as written, so category 1 matches the category "1".
+    expected = {k: v if k in NUMERIC_KEYS else repr(v) for k, v in where.items()}
+    assert threshold.where == expected
     assert (threshold.min, threshold.max) == ((bound, None) if minimum else (None, bound))
     assert threshold.judge_on == (on or "value")
 

@@ -97,3 +97,31 @@ def test_a_test_run_shows_its_measurements_as_a_table_and_charts(sqlite_client, 
     assert "&lt;women&gt;" in text and "<women>" not in text
     assert "0.88 – 0.94" in text and "12.5" in text
     assert "No findings." in text
+
+
+def test_a_detector_validation_is_listed_and_charted(sqlite_client, sqlite_store, tmp_path):
+    """A run of `aisec validate` (kind validate) is filtered for and shows its operating
+    points with their intervals."""
+    import numpy as np
+
+    from aisec.services.validating import ValidationSpec, validate
+    from aisec.validation.evaluate import Options
+    from aisec.validation.sources import ColumnScores
+
+    rng = np.random.default_rng(4)
+    labels = rng.random(600) < 0.2
+    scores = rng.normal(size=600) + 2 * labels
+    data = tmp_path / "scored.csv"
+    rows = [f"{int(y)},{s:.6f}" for y, s in zip(labels, scores, strict=True)]
+    data.write_text("malicious,score\n" + "\n".join(rows) + "\n")
+    spec = ValidationSpec(data=data, label="malicious", sources=[ColumnScores("score")],
+                          options=Options(fprs=(0.05,), n_boot=100))  # fmt: skip
+    stored = sqlite_store.runs.record(validate(spec).run)
+    browser_login(sqlite_client, "auditor")
+
+    listed = sqlite_client.get("/runs?kind=validate").text
+    assert f'href="/runs/{stored.id}"' in listed
+    assert 'value="validate"' in listed  # the kind filter offers it
+    page = sqlite_client.get(f"/runs/{stored.id}").text
+    assert "detection_rate" in page and "roc_auc" in page
+    assert page.count("<svg") >= 4  # a chart per measurement name

@@ -85,24 +85,49 @@ def test_calibration_equals_scikit_learn():
     assert calibration.ece(cells) == pytest.approx(expected)
 
 
+def test_calibration_bins_scores_on_edges_as_scikit_learn_does():
+    p = np.array([0.1, 0.2, 0.3, 0.5, 0.5, 0.7, 0.9, 1.0, 0.0, 0.6, 0.4, 0.8])
+    y = np.array([0, 0, 1, 1, 0, 1, 1, 1, 0, 0, 1, 1], dtype=bool)
+    prob_true, prob_pred = calibration_curve(y, p, n_bins=10, strategy="uniform")
+    curve = calibration.reliability(calibration.build(p, y, bins=10))
+    np.testing.assert_allclose(curve["prob_pred"], prob_pred)
+    np.testing.assert_allclose(curve["prob_true"], prob_true)
+
+
 def test_cell_bootstrap_matches_the_row_bootstrap():
     """The cells are a compression, not an approximation: resampling rows (positives and
     negatives separately) gives the same distribution of AUC and TPR at 5% FPR."""
     s, y = _data(11, n=300, decimals=2)
     cells = build(s, y)
     rng = np.random.default_rng(0)
-    fast = [(operating.roc_auc(cells, d), operating.at_fpr(cells, d, 0.05).tpr)
-            for d in resamples(cells, 4000, rng)]  # fmt: skip
-    fast_auc = np.concatenate([f[0] for f in fast])
-    fast_tpr = np.concatenate([f[1] for f in fast])
+    fast = []
+    for d in resamples(cells, 4000, rng):
+        point = operating.at_fpr(cells, d, 0.05)
+        fast.append((operating.roc_auc(cells, d), point.tpr, point.fpr, point.precision))
+    fast_auc, fast_tpr, fast_fpr, fast_precision = (
+        np.concatenate([f[i] for f in fast]) for i in range(4)
+    )
     pos, neg = np.flatnonzero(y), np.flatnonzero(~y)
-    slow_auc, slow_tpr = [], []
+    slow_auc, slow_tpr, slow_fpr, slow_precision = [], [], [], []
     for _ in range(4000):
         idx = np.concatenate([rng.choice(pos, pos.size), rng.choice(neg, neg.size)])
         slow_auc.append(roc_auc_score(y[idx], s[idx]))
         fpr, tpr, _ = roc_curve(y[idx], s[idx], drop_intermediate=False)
-        slow_tpr.append(tpr[fpr <= 0.05 + 1e-12].max())
-    for fast_values, slow_values in ((fast_auc, slow_auc), (fast_tpr, slow_tpr)):
+        allowed = fpr <= 0.05 + 1e-12
+        best = tpr[allowed].max()
+        # The most detection for the fewest false positives, as an analyst would set it.
+        at = np.flatnonzero(allowed & (tpr == best))[0] if best > 0 else 0
+        slow_tpr.append(best)
+        slow_fpr.append(fpr[at] if best > 0 else 0.0)
+        prevalence = pos.size / y.size
+        flagged = prevalence * best + (1 - prevalence) * slow_fpr[-1]
+        slow_precision.append(prevalence * best / flagged if flagged > 0 else np.nan)
+    pairs = ((fast_auc, slow_auc), (fast_tpr, slow_tpr), (fast_fpr, slow_fpr),
+             (fast_precision, np.asarray(slow_precision)))  # fmt: skip
+    # Rates near the FPR target: a cut holding no drawn positive must not be chosen (it
+    # would add false positives for nothing, which shifts the mean by about 0.002).
+    assert np.mean(fast_fpr) == pytest.approx(np.mean(slow_fpr), abs=0.0005)
+    for fast_values, slow_values in pairs:
         assert np.mean(fast_values) == pytest.approx(np.mean(slow_values), abs=0.004)
         assert np.std(fast_values) == pytest.approx(np.std(slow_values), rel=0.08)
         for q in (0.025, 0.5, 0.975):
@@ -136,8 +161,33 @@ def test_too_few_negatives_are_named():
     found = evaluate(s, y, options=Options(fprs=(0.01, 0.001), n_boot=50))
     text = " ".join(found.warnings)
     assert "FPR 0.001 cannot be measured" in text
-    assert "FPR 0.01 rests on 2 benign rows" in text
+    above = round(found.operating[0].false_positive_rate.value * found.negatives)
+    assert above < 10
+    assert f"FPR 0.01: the threshold rests on {above} benign rows above it" in text
     assert [o.resolvable for o in found.operating] == [True, False]
+
+
+def test_the_warning_counts_the_benign_rows_really_above_the_threshold():
+    """Coarse scores: 2,000 benign rows would resolve 1% (20 above the threshold), but
+    the malicious scores allow only two thresholds, one above every benign row and one
+    with 103 benign rows above it (5%): the 1% point rests on none, and says so."""
+    benign = np.r_[np.full(3, 0.9), np.full(100, 0.5), np.zeros(1897)]
+    malicious = np.r_[np.full(40, 0.95), np.full(60, 0.5)]
+    s = np.r_[benign, malicious]
+    y = np.r_[np.zeros(2000, bool), np.ones(100, bool)]
+    found = evaluate(s, y, options=Options(fprs=(0.01,), n_boot=50))
+    assert found.operating[0].false_positive_rate.value == 0.0
+    assert found.operating[0].detection_rate.value == pytest.approx(0.4)
+    assert "rests on 0 benign rows above it" in " ".join(found.warnings)
+
+
+def test_nothing_flagged_when_no_threshold_detects_within_the_fpr():
+    s = np.r_[np.full(50, 1.0), np.zeros(950), np.full(20, 1.0)]
+    y = np.r_[np.zeros(1000, bool), np.ones(20, bool)]
+    point = evaluate(s, y, options=Options(fprs=(0.01,), n_boot=50)).operating[0]
+    assert point.detection_rate.value == 0.0
+    assert point.false_positive_rate.value == 0.0
+    assert point.threshold == float("inf")
 
 
 def test_budget_and_categories():

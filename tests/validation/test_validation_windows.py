@@ -80,6 +80,7 @@ def test_equal_count_windows_cover_every_row():
         ({"windows": 2, "window_seconds": 10}, "not both"),
         ({}, "not both"),
         ({"window_seconds": 10**9}, "at least two time windows"),
+        ({"window_seconds": 0.001}, "is the time column in seconds"),
     ],
 )
 def test_bad_window_settings_are_refused(kwargs, message):

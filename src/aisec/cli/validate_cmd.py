@@ -245,6 +245,20 @@ def _other_columns(data: Path, exclude: list[str | None]) -> list[str]:
     return [str(c) for c in head.columns if c not in exclude]
 
 
+NUMERIC_KEYS = frozenset({"fpr", "alerts_per_day", "window"})
+
+
+def _where_value(key: str, value: str, text: str) -> Any:
+    """Numbers where the measurements hold numbers; names (category, family) as text, so
+    that category 1 matches the category written "1"."""
+    if key not in NUMERIC_KEYS:
+        return value
+    try:
+        return float(value)
+    except ValueError:
+        raise UsageError(f"--require {text!r}: {key}={value!r} is not a number") from None
+
+
 def parse_requirement(text: str) -> Any:
     """``metric[key=value, ...] >= number [on value|ci_low|ci_high]`` as a threshold."""
     from aisec.assurance.plans.spec import Threshold
@@ -260,10 +274,7 @@ def parse_requirement(text: str) -> Any:
         key, sep, value = part.partition("=")
         if not sep:
             raise UsageError(f"--require {text!r}: {part!r} is not KEY=VALUE")
-        try:
-            where[key.strip()] = float(value)
-        except ValueError:
-            where[key.strip()] = value.strip()
+        where[key.strip()] = _where_value(key.strip(), value.strip(), text)
     try:
         bound = float(match["value"])
     except ValueError:

@@ -82,10 +82,25 @@ def hashed(
     return idx, vals
 
 
-@functools.lru_cache(maxsize=1 << 16)
+CACHED_WORD = 40  # longer "words" (encoded blobs, run-together text) are rare: not kept
+
+
 def _word_hashes(word: str, char_min: int, char_max: int) -> tuple[int, ...]:
+    if len(word) <= CACHED_WORD:
+        return _cached_word_hashes(word, char_min, char_max)
+    return _hash_word(word, char_min, char_max)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _cached_word_hashes(word: str, char_min: int, char_max: int) -> tuple[int, ...]:
     # Words repeat across prompts far more than they vary: hashing each word's character
-    # n-grams once is most of the work saved at inference.
+    # n-grams once is most of the work saved at inference. Only short words are kept, so
+    # the cache is bounded in bytes as well as entries (a hostile prompt of one long
+    # "word" after another would otherwise fill memory).
+    return _hash_word(word, char_min, char_max)
+
+
+def _hash_word(word: str, char_min: int, char_max: int) -> tuple[int, ...]:
     padded = f" {word} "
     size = len(padded)
     return tuple(

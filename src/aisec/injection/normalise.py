@@ -50,7 +50,11 @@ _LEET = {"4": "a", "3": "e", "0": "o", "5": "s", "7": "t", "8": "b", "9": "g", "
 _LEET_TABLE = str.maketrans({**_LEET, "1": "i"})
 _LEET_TABLE_L = str.maketrans({**_LEET, "1": "l"})
 # A token mixing letters and leet characters; pure numbers ("2024", "15") stay as they are.
-_LEET_TOKEN = re.compile(r"[a-z0-9@$]*[a-z][a-z0-9@$]*")
+# A maximal run of letters, digits and leet symbols; runs without a letter are numbers.
+# (One greedy class: a pattern that requires a letter somewhere inside backtracks
+# quadratically on a long run of digits.)
+_LEET_TOKEN = re.compile(r"[a-z0-9@$]+")
+_LETTER = re.compile(r"[a-z]")
 _HAS_ONE = re.compile(r"[a-z]1|1[a-z]")
 _HAS_LEET = re.compile(r"[01345789@$]")
 
@@ -138,7 +142,11 @@ def deleet(text: str, one: str = "i") -> str:
     """Read leetspeak back (``"1gn0r3"`` -> ``"ignore"``) in tokens that mix letters and
     digits/symbols, with "1" read as ``one``; numbers on their own are left alone."""
     table = _LEET_TABLE_L if one == "l" else _LEET_TABLE
-    return _LEET_TOKEN.sub(lambda m: m.group(0).translate(table), text)
+    def read(match: re.Match[str]) -> str:
+        token = match.group(0)
+        return token.translate(table) if _LETTER.search(token) else token
+
+    return _LEET_TOKEN.sub(read, text)
 
 
 def rot13(text: str) -> str:

@@ -47,11 +47,20 @@ def _leaderboard(outcomes: list[Any]) -> list[str]:
         evaluation = outcome.details["evaluation"]
         points = [p for p in evaluation["operating_points"] if p["chosen_by"] == "fpr"]
         rows.append([printable(outcome.name), _ci(evaluation["roc_auc"]),
-                     *(_ci(p["detection_rate"]) for p in points),
+                     *(_ci(p["detection_rate"]) if p["resolvable"] else UNRESOLVED
+                       for p in points),
                      _ci(points[0]["precision"])])  # fmt: skip
     budget = [p for p in ranked[0].details["evaluation"]["operating_points"]
               if p["chosen_by"] == "budget"]  # fmt: skip
     out = _table(headers, rows)
+    given = ranked[0].params.get("prevalence")
+    if given is None:
+        data = ranked[0].details["evaluation"]
+        share = data["positives"] / max(data["rows"], 1)
+        out.append(f"Precision at the data's share of malicious rows ({share:.1%}); production "
+                   "traffic with fewer attacks gives lower precision (--prevalence).")  # fmt: skip
+    else:
+        out.append(f"Precision at a {float(given):.2%} share of malicious traffic (--prevalence).")
     if budget:
         out += ["", f"At {budget[0]['target']:g} alerts a day:"]
         out += _table(["detector", "detection rate", "precision", "alerts/day"], [
@@ -61,6 +70,9 @@ def _leaderboard(outcomes: list[Any]) -> list[str]:
             if p["chosen_by"] == "budget"
         ])  # fmt: skip
     return out
+
+
+UNRESOLVED = "n/a: too few benign rows"
 
 
 def _first_rate(outcome: Any) -> float:

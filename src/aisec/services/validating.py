@@ -136,7 +136,14 @@ def _categories(frame: pd.DataFrame, column: str | None) -> list[str | None] | N
         return None
     if column not in frame.columns:
         raise InputError(f"no category column {column!r}")
-    return [None if _missing(v) or str(v) == "" else str(v) for v in frame[column]]
+    return [None if _missing(v) or str(v) == "" else _text(v) for v in frame[column]]
+
+
+def _text(value: Any) -> str:
+    """A category as written: 3.0 (a number column with blanks, read as floats) is 3."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _number(text: str) -> float | None:
@@ -348,9 +355,25 @@ def _judge(outcomes: list[TestOutcome], thresholds: Sequence[Threshold]) -> list
         for threshold in mine:
             judged = judge(replace(threshold), outcome.measurements, severity)
             outcome.judgements.extend(judged)
+            if any(j.measurement is None for j in judged):
+                # Measured, but not where it asks (an FPR not given with --fpr, a category
+                # that is not in the data): unjudged is an error, not a pass.
+                outcome.status, outcome.error = Status.ERROR, "a requirement matched nothing"
+                places = _where(outcome, threshold.metric)
+                errors.append(f"--require {threshold.describe()}: {outcome.name} measured "
+                              f"{threshold.metric} only at {places}")  # fmt: skip
         if outcome.status is Status.PASSED and any(not j.passed for j in outcome.judgements):
             outcome.status = Status.FAILED
     return errors
+
+
+def _where(outcome: TestOutcome, metric: str) -> str:
+    places = [
+        ", ".join(f"{k}={v}" for k, v in sorted(m.params.items()) if k != "test") or "-"
+        for m in outcome.measurements
+        if m.name == metric
+    ]
+    return "; ".join(places[:8]) + (" …" if len(places) > 8 else "")
 
 
 def _applies(threshold: Threshold, outcome: TestOutcome) -> bool:

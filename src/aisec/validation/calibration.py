@@ -39,8 +39,9 @@ def build(scores: Any, labels: Any, bins: int = 10) -> CalibrationCells:
     s = np.asarray(scores, dtype=np.float64).reshape(-1)
     y = np.asarray(labels).astype(bool).reshape(-1).astype(np.int64)
     edges = np.linspace(0.0, 1.0, bins + 1)
-    # scikit-learn's binning: the rightmost edge belongs to the last bin.
-    which = np.clip(np.searchsorted(edges[1:-1], s, side="right"), 0, bins - 1)
+    # scikit-learn's binning (calibration_curve): a score on an inner edge belongs to the
+    # bin below it, and 1.0 to the last bin.
+    which = np.clip(np.searchsorted(edges[1:-1], s, side="left"), 0, bins - 1)
     flat = y * bins + which
     count = np.bincount(flat, minlength=2 * bins).reshape(2, bins)
     score_sum = np.bincount(flat, weights=s, minlength=2 * bins).astype(np.float64)

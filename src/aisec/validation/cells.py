@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-CHUNK_ELEMENTS = 4_000_000  # resample rows x cells per chunk: about 100 MB of int64 at most
+CHUNK_ELEMENTS = 4_000_000  # resamples x cells per chunk: about 100 MB of int64 per chunk
 
 
 @dataclass(frozen=True)

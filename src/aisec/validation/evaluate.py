@@ -133,32 +133,59 @@ def evaluate(
         raise ValueError(f"both classes are needed: {n_pos} malicious, {n_neg} benign rows")
     cells = build(s, y)
     point = cells.point()
-    warnings = _resolution_warnings(opts.fprs, n_neg, n_pos)
-    draws = list(resamples(cells, opts.n_boot, np.random.default_rng(opts.seed)))
+    draws = _draw(cells, opts)
     result = Evaluation(
         rows=int(s.size), positives=n_pos, negatives=n_neg,
-        roc_auc=_estimate(operating.roc_auc, cells, point, draws, opts),
-        average_precision=_estimate(operating.average_precision, cells, point, draws, opts),
-        operating=[_at_fpr(cells, point, draws, fpr, opts) for fpr in opts.fprs],
-        curves=operating.curves(cells), warnings=warnings,
+        roc_auc=_estimate(operating.roc_auc(cells, point), draws.auc, opts),
+        average_precision=_estimate(operating.average_precision(cells, point), draws.ap, opts),
+        operating=[_at_fpr(cells, point, draws.at_fpr[fpr], fpr, opts) for fpr in opts.fprs],
+        curves=operating.curves(cells),
     )  # fmt: skip
+    result.warnings = _resolution_warnings(result.operating, n_neg, n_pos)
     if opts.alerts_per_day is not None and opts.requests_per_day is not None:
-        result.operating.append(_at_budget(cells, point, draws, opts))
+        result.operating.append(_at_budget(cells, point, draws.budget, opts))
     if calibration.probabilities(s):
         result.calibration = _calibration(s, y, opts)
     if categories is not None:
         first = result.operating[0]
-        result.categories = _categories(s, y, categories, cells, draws, first, opts)
+        chosen = draws.at_fpr[first.target] if first.chosen_by == "fpr" else draws.budget
+        thresholds = [p.threshold for p in chosen]
+        result.categories = _categories(s, y, categories, thresholds, first, opts)
     return result
 
 
-def _estimate(
-    metric: Any, cells: Cells, point: Sample, draws: list[Sample], opts: Options
-) -> Estimate:
-    value = float(metric(cells, point)[0])
+@dataclass
+class _Draws:
+    """Per bootstrap chunk, what each metric gave: small arrays, so memory stays that of
+    one chunk of resamples however many chunks there are."""
+
+    auc: list[FloatArray] = field(default_factory=list)
+    ap: list[FloatArray] = field(default_factory=list)
+    at_fpr: dict[float, list[operating.OperatingPoint]] = field(default_factory=dict)
+    budget: list[operating.OperatingPoint] = field(default_factory=list)
+
+
+def _draw(cells: Cells, opts: Options) -> _Draws:
+    found = _Draws(at_fpr={fpr: [] for fpr in opts.fprs})
+    budget = opts.alerts_per_day is not None and opts.requests_per_day is not None
+    for sample in resamples(cells, opts.n_boot, np.random.default_rng(opts.seed)):
+        found.auc.append(operating.roc_auc(cells, sample))
+        found.ap.append(operating.average_precision(cells, sample))
+        for fpr in opts.fprs:
+            found.at_fpr[fpr].append(operating.at_fpr(cells, sample, fpr, opts.prevalence))
+        if budget:
+            found.budget.append(operating.at_budget(
+                cells, sample, opts.alerts_per_day or 0.0, opts.requests_per_day or 1.0,
+                opts.prevalence,
+            ))  # fmt: skip
+    return found
+
+
+def _estimate(point: FloatArray, draws: list[FloatArray], opts: Options) -> Estimate:
+    value = float(point[0])
     if not draws:
         return Estimate(value)
-    return _interval(value, np.concatenate([metric(cells, d) for d in draws]), opts)
+    return _interval(value, np.concatenate(draws), opts)
 
 
 def _interval(value: float | None, values: FloatArray, opts: Options) -> Estimate:
@@ -173,19 +200,20 @@ def _interval(value: float | None, values: FloatArray, opts: Options) -> Estimat
 
 
 def _at_fpr(
-    cells: Cells, point: Sample, draws: list[Sample], fpr: float, opts: Options
-) -> Operating:
+    cells: Cells, point: Sample, there: list[operating.OperatingPoint], fpr: float,
+    opts: Options,
+) -> Operating:  # fmt: skip
     here = operating.at_fpr(cells, point, fpr, opts.prevalence)
-    there = [operating.at_fpr(cells, d, fpr, opts.prevalence) for d in draws]
     return _operating("fpr", fpr, here, there, opts, fpr * cells.n_neg >= 1)
 
 
-def _at_budget(cells: Cells, point: Sample, draws: list[Sample], opts: Options) -> Operating:
+def _at_budget(
+    cells: Cells, point: Sample, there: list[operating.OperatingPoint], opts: Options
+) -> Operating:
     assert opts.alerts_per_day is not None
     assert opts.requests_per_day is not None
     budget = (opts.alerts_per_day, opts.requests_per_day)
     here = operating.at_budget(cells, point, *budget, prevalence=opts.prevalence)
-    there = [operating.at_budget(cells, d, *budget, prevalence=opts.prevalence) for d in draws]
     return _operating("budget", opts.alerts_per_day, here, there, opts, True)
 
 
@@ -212,21 +240,27 @@ def _operating(
     )  # fmt: skip
 
 
-def _resolution_warnings(fprs: Sequence[float], n_neg: int, n_pos: int) -> list[str]:
+def _resolution_warnings(points: Sequence[Operating], n_neg: int, n_pos: int) -> list[str]:
+    """What the data cannot resolve: an FPR below one benign row, or a threshold that
+    rests on fewer than MIN_FALSE_POSITIVES benign rows above it (counted, not assumed:
+    tied or coarse scores can leave far fewer than fpr x benign rows)."""
     warnings = []
-    for fpr in fprs:
-        expected = fpr * n_neg
-        if expected < 1:
+    for point in points:
+        if point.chosen_by != "fpr":
+            continue
+        fpr = point.target
+        above = round((point.false_positive_rate.value or 0.0) * n_neg)
+        if fpr * n_neg < 1:
             warnings.append(
                 f"FPR {fpr:g} cannot be measured: {n_neg} benign rows give a resolution of "
                 f"{1 / n_neg:.2g}; at least {math.ceil(1 / fpr)} are needed, and "
                 f"{math.ceil(MIN_FALSE_POSITIVES / fpr)} for a stable threshold"
             )
-        elif expected < MIN_FALSE_POSITIVES:
+        elif above < MIN_FALSE_POSITIVES:
             warnings.append(
-                f"FPR {fpr:g} rests on {math.floor(expected)} benign rows above the threshold "
-                f"({n_neg} benign in all): the detection rate there is uncertain beyond its "
-                f"interval; {math.ceil(MIN_FALSE_POSITIVES / fpr)} benign rows would resolve it"
+                f"FPR {fpr:g}: the threshold rests on {above} benign rows above it ({n_neg} "
+                "benign in all): the detection rate there is uncertain beyond its interval; "
+                f"{math.ceil(MIN_FALSE_POSITIVES / fpr)} benign rows would resolve it"
             )
     if n_pos < 30:
         warnings.append(f"only {n_pos} malicious rows: every detection rate is coarse")
@@ -247,8 +281,8 @@ def _calibration(s: FloatArray, y: Any, opts: Options) -> dict[str, Any]:
 
 
 def _categories(
-    s: FloatArray, y: Any, categories: Sequence[str | None], cells: Cells,
-    draws: list[Sample], first: Operating, opts: Options,
+    s: FloatArray, y: Any, categories: Sequence[str | None], thresholds: list[FloatArray],
+    first: Operating, opts: Options,
 ) -> list[CategoryDetection]:  # fmt: skip
     """Detection per attack category at the first operating point. In a resample the
     threshold is that resample's own, so its uncertainty is in the interval too. The
@@ -257,19 +291,12 @@ def _categories(
     names = np.asarray([("" if c is None else str(c)) for c in categories], dtype=object)
     if names.size != s.size:
         raise ValueError(f"{names.size} categories for {s.size} rows")
-    thresholds = [
-        operating.at_fpr(cells, d, first.target, opts.prevalence).threshold
-        if first.chosen_by == "fpr"
-        else operating.at_budget(cells, d, opts.alerts_per_day or 0.0,
-                                 opts.requests_per_day or 1.0, opts.prevalence).threshold
-        for d in draws
-    ]  # fmt: skip
     rng = np.random.default_rng(opts.seed + 2)
     found = []
     for name in sorted({str(n) for n in names[y] if n}):
         mine = np.sort(s[y & (names == name)])[::-1]
         value = float((mine >= first.threshold).mean())
-        if not draws:
+        if not thresholds:
             found.append(CategoryDetection(name, int(mine.size), Estimate(value)))
             continue
         distinct, counts = np.unique(mine, return_counts=True)

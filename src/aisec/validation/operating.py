@@ -28,7 +28,7 @@ def at_fpr(
     """The highest detection rate among thresholds whose false-positive rate is at most
     ``fpr``: the operating point a security team sets a detector at."""
     fp = sample.false_positives()
-    chosen = _last_allowed(fp <= fpr * cells.n_neg + 1e-9)
+    chosen = _best_allowed(sample, fp <= fpr * cells.n_neg + 1e-9)
     return _point(cells, sample, chosen, prevalence)
 
 
@@ -52,7 +52,7 @@ def at_budget(
     pi = _prevalence(cells, prevalence)
     tpr = sample.true_positives() / max(cells.n_pos, 1)
     fpr = sample.false_positives() / max(cells.n_neg, 1)
-    chosen = _last_allowed(pi * tpr + (1 - pi) * fpr <= share + 1e-12)
+    chosen = _best_allowed(sample, pi * tpr + (1 - pi) * fpr <= share + 1e-12)
     return _point(cells, sample, chosen, prevalence)
 
 
@@ -93,10 +93,18 @@ def curves(cells: Cells) -> dict[str, list[float]]:
     }
 
 
-def _last_allowed(allowed: np.ndarray) -> IntArray:
-    """Per row, the last cut where ``allowed`` holds (it holds on a prefix), or -1."""
-    result: IntArray = allowed.sum(axis=1).astype(np.int64) - 1
-    return result
+def _best_allowed(sample: Sample, allowed: np.ndarray) -> IntArray:
+    """Per row, among the cuts where ``allowed`` holds (a prefix), the highest one that
+    detects as much as the lowest: the most detection for the fewest false positives.
+    (In a resample a cut may hold no drawn positive; stopping there would add its false
+    positives for no detection, which resampling rows would never choose.) -1 if none."""
+    last = allowed.sum(axis=1).astype(np.int64) - 1
+    tp = sample.true_positives()
+    rows = np.arange(sample.rows)
+    best = tp[rows, np.maximum(last, 0)]
+    first: IntArray = np.argmax(tp >= best[:, None], axis=1).astype(np.int64)
+    # Detecting nothing is best done by flagging nothing (threshold above every score).
+    return np.where((last >= 0) & (best > 0), first, -1)
 
 
 def _prevalence(cells: Cells, given: float | None) -> float:

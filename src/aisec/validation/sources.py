@@ -9,7 +9,10 @@ import hashlib
 import json
 import math
 import shlex
+import shutil
 import subprocess
+import tempfile
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -71,7 +74,11 @@ class ColumnScores:
 @dataclass
 class ModelScores:
     """A tabular model file: an ONNX graph, or a pickled scikit-learn model (``trust``),
-    scored on the feature columns; the score is the probability of the malicious class."""
+    scored on the feature columns; the score is the probability of the malicious class.
+
+    The file is copied once into a private directory, and the copy is what is hashed,
+    scanned, signature-verified and loaded: the path could be swapped for another file
+    between the checks and the load otherwise."""
 
     path: Path
     features: list[str]
@@ -86,8 +93,16 @@ class ModelScores:
         self.name = self.name or self.path.name
         if not self.path.is_file():
             raise InputError(f"no such model file: {self.path}", hint="check the path")
-        self.digest = _sha256(self.path)
-        self.scan = _clean_scan(self.path, self.settings)
+        home = tempfile.mkdtemp(prefix="aisec-validate-")
+        self._cleanup = weakref.finalize(self, shutil.rmtree, home, True)
+        self.copy = Path(home) / self.path.name
+        try:
+            shutil.copyfile(self.path, self.copy)
+        except OSError as exc:
+            raise InputError(f"cannot read {self.path}: {exc.strerror or exc}") from None
+        self.copy.chmod(0o400)
+        self.digest = _sha256(self.copy)
+        self.scan = _clean_scan(self.copy, self.path, self.settings)
 
     def describe(self) -> dict[str, Any]:
         return {"kind": "model", "name": self.name, "path": str(self.path),
@@ -125,11 +140,11 @@ class ModelScores:
         if suffix == ".onnx":
             from aisec.assurance.targets.onnx_target import OnnxTarget
 
-            return OnnxTarget(self.path)
+            return OnnxTarget(self.copy)
         if suffix in (".joblib", ".pkl", ".pickle"):
             from aisec.assurance.targets.pickled import PickledModelTarget
 
-            return PickledModelTarget(self.path, trust=self.trust)
+            return PickledModelTarget(self.copy, trust=self.trust)
         raise ConfigError(
             f"{self.path.name}: cannot score a {suffix or 'suffix-less'} model file",
             hint="give an .onnx file, or a .joblib/.pkl scikit-learn model with --trust",
@@ -196,7 +211,11 @@ class CommandScores:
         return self._run([{self.inputs[0]: t} for t in texts])
 
     def _run(self, records: list[dict[str, Any]]) -> np.ndarray:
-        feed = "".join(json.dumps(r, default=str, ensure_ascii=False) + "\n" for r in records)
+        feed = "".join(
+            json.dumps({k: _json_value(v) for k, v in r.items()}, default=str,
+                       ensure_ascii=False, allow_nan=False) + "\n"
+            for r in records
+        )  # fmt: skip
         try:
             done = subprocess.run(  # the user's own command, no shell
                 self.argv, input=feed, capture_output=True, text=True, timeout=self.timeout,
@@ -224,6 +243,13 @@ class CommandScores:
         if not np.isfinite(scores).all():
             raise InputError(f"{self.argv[0]} printed a score that is not a finite number")
         return scores
+
+
+def _json_value(value: Any) -> Any:
+    """An empty cell is null (pandas reads it as NaN, which strict JSON parsers refuse)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def numeric_column(frame: pd.DataFrame, column: str, what: str) -> np.ndarray:
@@ -254,6 +280,28 @@ def _names(frame: pd.DataFrame) -> str:
     return ", ".join(names[:20]) + (" …" if len(names) > 20 else "")
 
 
+def _signature_problems(copy: Path, original: Path, settings: Settings) -> list[str]:
+    from aisec.inventory import signing_keys
+    from aisec.inventory.signature_report import SignatureStatus
+    from aisec.inventory.signing import default_signature_path
+    from aisec.inventory.verifying import verify_model
+
+    if not settings.signature_key:
+        raise ConfigError(
+            "require_signature is on but no signature_key is configured",
+            hint="set signature_key (a PEM public key or CA certificates) in aisec.toml",
+        )
+    key = Path(settings.signature_key)
+    signature = default_signature_path(original)
+    if signing_keys.pem_kind(key) == "certificates":
+        report = verify_model(copy, chain=[key], signature=signature)
+    else:
+        report = verify_model(copy, key=key, signature=signature)
+    if report.status is SignatureStatus.VERIFIED:
+        return []
+    return [f"signature {report.status}: {report.reason}"]
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -262,21 +310,24 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _clean_scan(path: Path, settings: Settings | None) -> dict[str, Any]:
-    """Scan the model file, and verify its signature where the settings require one
-    (``require_signature``, ``signature_key``), before it is loaded; any finding (a
-    missing or broken signature included) refuses it."""
+def _clean_scan(copy: Path, original: Path, settings: Settings | None) -> dict[str, Any]:
+    """Scan the copy with every model-file check (a project's suppressions and baselines
+    do not waive this gate), and verify its signature against the original's where the
+    settings require one (``require_signature``, ``signature_key``); any finding or a
+    signature that is not verified refuses it."""
     from aisec.assurance.targets.pickled import scan_problems
     from aisec.core.settings import Settings
-    from aisec.services.scanning import scan
+    from aisec.modelfile.scanner import scan
 
     settings = settings or Settings()
-    run = scan([path], settings)
+    run = scan([copy], Settings())
     problems = scan_problems(run)
+    if settings.require_signature:
+        problems += _signature_problems(copy, original, settings)
     if problems:
         raise ConfigError(
-            f"{path}: the scan is not clean, refusing to load it: {'; '.join(problems)}",
-            hint=f"run `aisec scan {path}` for the findings",
+            f"{original}: the scan is not clean, refusing to load it: {'; '.join(problems)}",
+            hint=f"run `aisec scan {original}` for the findings",
         )
     return {"findings": 0, "checks": len(run.checks_applied or []),
             "signature_verified": settings.require_signature}  # fmt: skip

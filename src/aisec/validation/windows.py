@@ -3,8 +3,9 @@ detector on past traffic), then its detection rate, false-positive rate and aler
 in every later window at that threshold, and whether it got significantly worse.
 
 Each later window is compared with the first, one-sided, and the p-values Holm-corrected
-over all comparisons, so that a "degraded" verdict keeps its family-wise error rate at
-``alpha``:
+over all comparisons, so that a "degraded" verdict aims at a family-wise error rate of
+``alpha`` (measured: 7% of 200 simulated stable streams at alpha 0.05, within two
+standard errors of 5%):
 
 - detection rate lower: Fisher's exact test (the threshold does not depend on the
   malicious rows, so the first window's rate is a fair baseline);
@@ -33,6 +34,7 @@ from aisec.validation.cells import build
 from aisec.validation.evaluate import Estimate
 
 SECONDS_PER_DAY = 86_400.0
+MAX_WINDOWS = 10_000
 
 
 @dataclass(frozen=True)
@@ -138,12 +140,20 @@ def _bounds(t: Any, windows: int | None, seconds: float | None) -> list[tuple[in
     if windows is not None:
         if windows < 2:
             raise ValueError("at least two windows")
+        if windows > MAX_WINDOWS:
+            raise ValueError(f"at most {MAX_WINDOWS} windows")
         edges = np.linspace(0, t.size, windows + 1).round().astype(int)
     else:
         assert seconds is not None
         if seconds <= 0:
             raise ValueError("the window length must be positive")
-        starts = t[0] + seconds * np.arange(math.floor((t[-1] - t[0]) / seconds) + 1)
+        count = math.floor((t[-1] - t[0]) / seconds) + 1
+        if count > MAX_WINDOWS:
+            raise ValueError(
+                f"windows of {seconds:g} s over {t[-1] - t[0]:g} s of data would be {count}; "
+                f"at most {MAX_WINDOWS} (is the time column in seconds?)"
+            )
+        starts = t[0] + seconds * np.arange(count)
         edges = np.append(np.searchsorted(t, starts, side="left"), t.size)
     return [(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
 
