@@ -487,6 +487,39 @@ def test_onnx_model_is_scored_and_identified(onnx_detector, tmp_path, capsys):
     assert same_json(outcome["details"]["evaluation"], expected.as_json())
 
 
+def test_evasion_of_a_model_detector_respects_its_constraints(onnx_detector, tmp_path, capsys):
+    path, data, _, _, _ = onnx_detector
+    out = tmp_path / "r.json"
+    argv = validate_argv(data, "--label", "label", "--model", path, "--evasion",
+                         "--immutable", "f0", "--decrease-only", "f1", "--epsilon", "0.1",
+                         "--epsilon", "0.5", "-f", "json", "-o", out)  # fmt: skip
+    result = run(capsys, *argv)
+    assert result.code == 0, result.err
+    [attacked] = outcomes(load_report(out), "detector_robustness")
+    details = attacked["details"]["evasion"]
+    assert (details["immutable"], details["decrease_only"]) == (["f0"], ["f1"])
+    small = measurement(attacked, "evasion_rate", epsilon=0.1)
+    large = measurement(attacked, "evasion_rate", epsilon=0.5)
+    assert 0.0 <= small["value"] <= large["value"] <= 1.0
+    assert attacked["queries"] > 0
+    # With the decisive features held (f0 pinned; f1 may only fall, which raises the
+    # score), only the weak f2 is left to the attacker.
+    free = tmp_path / "free.json"
+    argv = validate_argv(data, "--label", "label", "--model", path, "--evasion",
+                         "--epsilon", "0.5", "-f", "json", "-o", free)  # fmt: skip
+    assert run(capsys, *argv).code == 0
+    [unconstrained] = outcomes(load_report(free), "detector_robustness")
+    assert measurement(unconstrained, "evasion_rate", epsilon=0.5)["value"] >= large["value"]
+
+
+def test_evasion_constraints_need_evasion(two_detectors, capsys):
+    data, _, _ = two_detectors
+    result = run(capsys, *validate_argv(data, "--label", "is_fraud", "--scores",
+                                        "fraud_model_v2", "--immutable", "x"))  # fmt: skip
+    assert result.code == 2
+    assert "need --evasion" in result.err
+
+
 class Payload:
     """Creates a marker file if ever unpickled; only ever written and scanned here."""
 

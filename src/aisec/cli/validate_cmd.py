@@ -118,6 +118,30 @@ def validate(
             "the evasion rate per family.",
         ),
     ] = False,
+    evasion: Annotated[
+        bool,
+        typer.Option(
+            "--evasion",
+            help="Model-file detectors: attack the caught malicious rows (square attack, "
+            "scores only) within --epsilon of each feature's range, and measure how many "
+            "get past the threshold.",
+        ),
+    ] = False,
+    immutable: Annotated[
+        str | None, typer.Option(help="--evasion: features the attacker cannot change.")
+    ] = None,
+    increase_only: Annotated[
+        str | None, typer.Option(help="--evasion: features that can only grow.")
+    ] = None,
+    decrease_only: Annotated[
+        str | None, typer.Option(help="--evasion: features that can only shrink.")
+    ] = None,
+    epsilon: Annotated[
+        list[float] | None,
+        typer.Option(
+            help="--evasion: budgets as a share of each feature's range [default: 0.05, 0.1, 0.2]."
+        ),
+    ] = None,
     require: Annotated[
         list[str] | None,
         typer.Option(
@@ -150,6 +174,7 @@ def validate(
     from aisec.core.severity import Severity
     from aisec.services import validating
     from aisec.validation.evaluate import DEFAULT_FPRS, Options
+    from aisec.validation.tabular_evasion import DEFAULT_EPSILONS
 
     if not data.is_file():
         raise InputError(f"no such data file: {data}", hint="check the path")
@@ -175,7 +200,8 @@ def validate(
     spec = validating.ValidationSpec(
         data=data, label=label, positive=positive, sources=sources, category=category,
         time=time_spec, options=options, thresholds=[parse_requirement(r) for r in require or []],
-        rewrites=rewrites,
+        rewrites=rewrites, evasion=_constraints(evasion, immutable, increase_only, decrease_only),
+        epsilons=tuple(epsilon or DEFAULT_EPSILONS),
     )  # fmt: skip
     try:
         report = validating.validate(spec, settings)
@@ -232,6 +258,19 @@ def _sources(
             "--command CMD"
         )
     return found
+
+
+def _constraints(
+    evasion: bool, immutable: str | None, increase: str | None, decrease: str | None
+) -> Any:
+    from aisec.validation.tabular_evasion import Constraints
+
+    if not evasion:
+        if immutable or increase or decrease:
+            raise UsageError("--immutable, --increase-only and --decrease-only need --evasion")
+        return None
+    return Constraints(tuple(_split(immutable or "")), tuple(_split(increase or "")),
+                       tuple(_split(decrease or "")))  # fmt: skip
 
 
 def _split(text: str) -> list[str]:

@@ -25,8 +25,10 @@ def render_validation_summary(report: PlanReport) -> str:
     for outcome in report.outcomes:
         if outcome.type == "detector_drift":
             lines += ["", *_windows(outcome.name, outcome.details["time"])]
-        elif outcome.type == "detector_robustness":
+        elif outcome.type == "detector_robustness" and "rewrites" in outcome.details:
             lines += ["", *_rewrites(outcome.name, outcome.details["rewrites"])]
+        elif outcome.type == "detector_robustness" and "evasion" in outcome.details:
+            lines += ["", *_evasion(outcome.name, outcome.details["evasion"])]
     return "\n".join(lines) + "\n\n"
 
 
@@ -102,6 +104,24 @@ def _rewrites(name: str, found: dict[str, Any]) -> list[str]:
            f"{found['fpr']:g}; share evading once rewritten"]  # fmt: skip
     rows = [[f["family"], str(f["rewritten"]), _ci(f["evasion_rate"])] for f in found["families"]]
     return out + _table(["family", "rewritten", "evasion rate"], rows)
+
+
+def _evasion(name: str, found: dict[str, Any]) -> list[str]:
+    fixed = [
+        f"immutable {', '.join(found['immutable'])}" if found["immutable"] else "",
+        f"only up {', '.join(found['increase_only'])}" if found["increase_only"] else "",
+        f"only down {', '.join(found['decrease_only'])}" if found["decrease_only"] else "",
+    ]
+    rules = "; ".join(f for f in fixed if f) or "every feature free"
+    out = [
+        f"{printable(name)}: {found['caught']} attacks caught at FPR {found['fpr']:g}; share "
+        f"evading a square attack within epsilon of each feature's range ({printable(rules)})"
+    ]
+    rows = [
+        [f"{r['epsilon']:g}", str(r["attacked"]), _ci(r["evasion_rate"]), str(r["queries"])]
+        for r in found["results"]
+    ]
+    return out + _table(["epsilon", "attacked", "evasion rate", "queries"], rows)
 
 
 def _ci(estimate: dict[str, Any] | None) -> str:

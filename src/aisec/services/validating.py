@@ -21,6 +21,7 @@ import numpy as np
 from aisec.core.errors import ConfigError, InputError
 from aisec.core.run import Measurement
 from aisec.validation.evaluate import Estimate, Evaluation, Options, evaluate
+from aisec.validation.tabular_evasion import DEFAULT_EPSILONS, Constraints
 
 if TYPE_CHECKING:
     import pandas as pd  # type: ignore[import-untyped]
@@ -57,6 +58,8 @@ class ValidationSpec:
     name: str = ""
     max_rows: int = 5_000_000
     rewrites: bool = False  # text detectors: evasion per rewrite family
+    evasion: Constraints | None = None  # model-file detectors: constrained evasion
+    epsilons: tuple[float, ...] = DEFAULT_EPSILONS
 
 
 def validate(spec: ValidationSpec, settings: Settings | None = None) -> PlanReport:
@@ -210,7 +213,44 @@ def _validate_one(
             outcomes.append(robust)
         else:
             outcome.notes.append("rewrite families apply to text detectors only: skipped")
+    if spec.evasion is not None:
+        attacked = _evaded(source, frame, labels, evaluation, spec)
+        if attacked is not None:
+            outcomes.append(attacked)
+        else:
+            outcome.notes.append("constrained evasion applies to model files only: skipped")
     return outcomes
+
+
+def _evaded(
+    source: ScoreSource, frame: pd.DataFrame, labels: np.ndarray, evaluation: Evaluation,
+    spec: ValidationSpec,
+) -> TestOutcome | None:  # fmt: skip
+    from aisec.assurance.plans.result import Status, TestOutcome
+    from aisec.validation.sources import ModelScores
+    from aisec.validation.tabular_evasion import tabular_evasion
+
+    if not isinstance(source, ModelScores) or spec.evasion is None:
+        return None
+    point = evaluation.operating[0]
+    with source.scorer() as score:
+        found = tabular_evasion(
+            score, source.rows(frame), labels, source.features, threshold=point.threshold,
+            fpr=point.target, constraints=spec.evasion, epsilons=spec.epsilons,
+            seed=spec.options.seed,
+        )  # fmt: skip
+    name = f"{source.name} under evasion"
+    measurements = [
+        m for r in found.results
+        if (m := _measure("evasion_rate", r.evasion_rate, r.attacked, name, "rate",
+                          attack="square", epsilon=r.epsilon, fpr=point.target)) is not None
+    ]  # fmt: skip
+    return TestOutcome(
+        name=name, type="detector_robustness", target=source.name, status=Status.PASSED,
+        params={"fpr": point.target, "threshold": point.threshold, "caught": found.caught},
+        measurements=measurements, details={"evasion": found.as_json()},
+        queries=sum(r.queries for r in found.results),
+    )  # fmt: skip
 
 
 def _rewritten(
@@ -395,7 +435,9 @@ def _config(spec: ValidationSpec) -> dict[str, Any]:
         + ([{"name": f"{s.name} over time", "type": "detector_drift"} for s in spec.sources]
            if spec.time is not None else [])
         + ([{"name": f"{s.name} under rewrites", "type": "detector_robustness"}
-            for s in spec.sources] if spec.rewrites else []),
+            for s in spec.sources] if spec.rewrites else [])
+        + ([{"name": f"{s.name} under evasion", "type": "detector_robustness"}
+            for s in spec.sources] if spec.evasion is not None else []),
         **_params(spec.options),
     }  # fmt: skip
 

@@ -5,6 +5,7 @@ a command that reads inputs and prints scores."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -13,6 +14,7 @@ import shutil
 import subprocess
 import tempfile
 import weakref
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -109,16 +111,30 @@ class ModelScores:
                 "sha256": self.digest, "scan": self.scan}  # fmt: skip
 
     def score(self, frame: pd.DataFrame) -> np.ndarray:
-        x = np.column_stack([numeric_column(frame, c, "feature") for c in self.features])
+        with self.scorer() as score:
+            return score(self.rows(frame))
+
+    def rows(self, frame: pd.DataFrame) -> np.ndarray:
+        """The feature matrix the model is shown."""
+        return np.column_stack([numeric_column(frame, c, "feature") for c in self.features])
+
+    @contextlib.contextmanager
+    def scorer(self) -> Iterator[Callable[[np.ndarray], np.ndarray]]:
+        """The loaded model as a function from rows to malicious scores (for attacks,
+        which score many batches), closed afterwards."""
         target = self._target()
         try:
-            probabilities = np.asarray(target.predict_proba(x), dtype=np.float64)
             column = -1 if self.positive is None else self._column(target)
+
+            def score(x: np.ndarray) -> np.ndarray:
+                probabilities = np.asarray(target.predict_proba(x), dtype=np.float64)
+                return np.asarray(probabilities[:, column], dtype=np.float64)
+
+            yield score
         finally:
             close = getattr(target, "close", None)
             if close is not None:
                 close()
-        return np.asarray(probabilities[:, column], dtype=np.float64)
 
     def _column(self, target: Any) -> int:
         try:

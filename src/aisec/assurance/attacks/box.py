@@ -6,7 +6,8 @@ a fraction of each feature's range (the schema's bounds where it gives finite on
 the range observed over the training and test rows), as in the tabular adversarial
 literature (Ballet et al., 2019, "Imperceptible adversarial attacks on tabular data");
 with ``"absolute"`` it is in raw units. Immutable columns get zero width, so no attack
-can move them.
+can move them; monotone columns (``direction`` +1: may only grow, -1: may only shrink,
+as an account's age or a count of past events) are held on their side of the original.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class EpsilonBox:
     high: FloatArray
     schema: FeatureSchema | None = None
     unit: str = "range"
+    direction: FloatArray | None = None  # per feature: +1 only up, -1 only down, 0 free
 
     @property
     def mutable(self) -> BoolArray:
@@ -48,10 +50,20 @@ class EpsilonBox:
         r = self.radius(eps)
         lo = np.maximum(self.low, x_orig - r)
         hi = np.minimum(self.high, x_orig + r)
+        lo, hi = self._directed(lo, hi, x_orig)
         frozen = ~self.mutable
         lo[:, frozen] = x_orig[:, frozen]
         hi[:, frozen] = x_orig[:, frozen]
         return lo, hi
+
+    def _directed(
+        self, lo: FloatArray, hi: FloatArray, x_orig: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        if self.direction is None:
+            return lo, hi
+        lo = np.where(self.direction > 0, np.maximum(lo, x_orig), lo)
+        hi = np.where(self.direction < 0, np.minimum(hi, x_orig), hi)
+        return np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
 
     def clip(self, x: FloatArray, x_orig: FloatArray, eps: float | None) -> FloatArray:
         """``x`` clipped into the domain and, unless ``eps`` is None, the box around
@@ -61,6 +73,8 @@ class EpsilonBox:
             r = self.radius(eps)
             lo = np.maximum(lo, x_orig - r)
             hi = np.minimum(hi, x_orig + r)
+        lo, hi = self._directed(np.broadcast_to(lo, x.shape), np.broadcast_to(hi, x.shape),
+                                x_orig)  # fmt: skip
         out = np.clip(x, lo, hi)
         # Immutable columns have zero width but an unbounded domain box: pin them exactly.
         frozen = ~self.mutable
