@@ -67,7 +67,7 @@ def stop(process: subprocess.Popen[str], sig: int = signal.SIGTERM) -> str:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=30)
-    if process.stdout is None:
+    if process.stdout is None or process.stdout.closed:  # stopped already
         return ""
     with process.stdout:
         return process.stdout.read()
