@@ -277,6 +277,40 @@ def roc_charts(details: Mapping[str, Any]) -> list[Chart]:
     return [*charts, (caption, linear)]
 
 
+MAX_CURVE_POINTS = 2000  # a curve drawn from more points is no clearer, only heavier
+
+
+def curve_charts(details: Mapping[str, Any]) -> list[Chart]:
+    """A precision-recall curve from ``details["pr"]`` (``recall``, ``precision``) and a
+    reliability curve from ``details["reliability"]`` (``prob_pred``, ``prob_true``)."""
+    charts: list[Chart] = []
+    pr = details.get("pr")
+    if isinstance(pr, Mapping) and isinstance(pr.get("recall"), list | tuple):
+        points = _thinned(list(zip(pr["recall"], pr.get("precision") or [], strict=False)))
+        svg = line_chart({"precision": points}, x_label="recall", y_label="precision",
+                         title="Precision against recall")  # fmt: skip
+        charts.append(("Precision-recall curve: each point a threshold", svg))
+    reliability = details.get("reliability")
+    if isinstance(reliability, Mapping) and isinstance(reliability.get("prob_pred"), list | tuple):
+        pairs = zip(reliability["prob_pred"], reliability.get("prob_true") or [], strict=False)
+        diagonal: list[Point] = [(0.0, 0.0, None, None), (1.0, 1.0, None, None)]
+        series = {"observed": _thinned(list(pairs)), "perfectly calibrated": diagonal}
+        svg = line_chart(series, x_label="mean predicted probability",
+                         y_label="share malicious", title="Reliability")  # fmt: skip
+        caption = ("Reliability curve: per score bin, the share of rows that are malicious "
+                   "against the mean score; the diagonal is perfect calibration")  # fmt: skip
+        charts.append((caption, svg))
+    return charts
+
+
+def _thinned(pairs: list[tuple[Any, Any]]) -> list[Point]:
+    step = max(1, math.ceil(len(pairs) / MAX_CURVE_POINTS))
+    kept = pairs[::step] + ([pairs[-1]] if pairs and (len(pairs) - 1) % step else [])
+    return [(_float(x), _float(y), None, None) for x, y in kept]
+
+
 def charts_for(outcome: TestOutcome) -> list[Chart]:
-    """The (caption, svg) pairs for ``outcome``: its measurements' charts, then ROC."""
-    return measurement_charts(outcome.measurements) + roc_charts(outcome.details)
+    """The (caption, svg) pairs for ``outcome``: its measurements' charts, then ROC, PR
+    and reliability curves."""
+    return (measurement_charts(outcome.measurements) + roc_charts(outcome.details)
+            + curve_charts(outcome.details))  # fmt: skip

@@ -200,6 +200,10 @@ def _validate_one(
         measurements=_measurements(evaluation, source.name),
         details={"detector": described, "evaluation": evaluation.as_json(),
                  "roc": {"fpr": evaluation.curves["fpr"], "tpr": evaluation.curves["tpr"]},
+                 "pr": {"recall": evaluation.curves["recall"],
+                        "precision": evaluation.curves["precision"]},
+                 **({"reliability": evaluation.calibration["reliability"]}
+                    if evaluation.calibration else {}),
                  "scoring_seconds": scored},
         notes=list(evaluation.warnings),
     )  # fmt: skip
