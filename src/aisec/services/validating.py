@@ -2,9 +2,10 @@
 
 The result is a plan report (the structure ``aisec test`` gives), one outcome per detector
 and per question asked of it: ``detector_validation`` (operating points, curves,
-calibration, categories) and ``detector_drift`` (time windows). So the same JSON, HTML,
-JUnit and console reports, thresholds, findings, recording and governance evidence apply;
-the run's kind is ``validate``.
+calibration, categories), ``detector_drift`` (time windows) and ``detector_robustness``
+(text rewrites, constrained tabular evasion). So the same JSON, HTML, JUnit and console
+reports, thresholds, findings, recording and governance evidence apply; the run's kind is
+``validate``.
 """
 
 from __future__ import annotations
