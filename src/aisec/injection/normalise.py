@@ -142,6 +142,7 @@ def deleet(text: str, one: str = "i") -> str:
     """Read leetspeak back (``"1gn0r3"`` -> ``"ignore"``) in tokens that mix letters and
     digits/symbols, with "1" read as ``one``; numbers on their own are left alone."""
     table = _LEET_TABLE_L if one == "l" else _LEET_TABLE
+
     def read(match: re.Match[str]) -> str:
         token = match.group(0)
         return token.translate(table) if _LETTER.search(token) else token
