@@ -75,8 +75,23 @@ def validate(
             "--inputs columns) and printing one score per line."
         ),
     ] = None,
+    http: Annotated[
+        str | None,
+        typer.Option(
+            help='A detector endpoint: POST {"inputs": [record, ...]} (the --inputs '
+            'columns), answered with {"scores": [...]}.'
+        ),
+    ] = None,
+    http_header: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="NAME=VARIABLE",
+            help="--http: a header whose value is read from an environment variable "
+            "(repeatable), e.g. Authorization=DETECTOR_TOKEN.",
+        ),
+    ] = None,
     inputs: Annotated[
-        str | None, typer.Option(help="Columns sent to --command, comma-separated.")
+        str | None, typer.Option(help="Columns sent to --command or --http, comma-separated.")
     ] = None,
     category: Annotated[
         str | None, typer.Option(help="Attack-category column: detection per category.")
@@ -188,15 +203,16 @@ def validate(
         )  # fmt: skip
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    time_spec = None
-    if time_column is not None:
-        if (windows is None) == (window_seconds is None):
-            raise UsageError("--time needs --windows N or --window-seconds S (one of them)")
-        time_spec = validating.TimeSpec(time_column, windows, window_seconds)
-    elif windows is not None or window_seconds is not None:
-        raise UsageError("--windows and --window-seconds need --time COLUMN")
+    time_spec = _time_spec(time_column, windows, window_seconds)
     sources = _sources(data, scores or [], model, features, model_positive, trust, detector,
                        text, command, inputs, label, category, time_column, settings)  # fmt: skip
+    if http is not None:
+        sources.append(_http_source(http, inputs, http_header or []))
+    if not sources:
+        raise UsageError(
+            "nothing to validate: give --scores COLUMN, --model FILE, --detector NAME, "
+            "--command CMD or --http URL"
+        )
     spec = validating.ValidationSpec(
         data=data, label=label, positive=positive, sources=sources, category=category,
         time=time_spec, options=options, thresholds=[parse_requirement(r) for r in require or []],
@@ -252,12 +268,33 @@ def _sources(
         if not inputs:
             raise UsageError("--command needs --inputs COLUMNS")
         found.append(src.CommandScores(command, _split(inputs)))
-    if not found:
-        raise UsageError(
-            "nothing to validate: give --scores COLUMN, --model FILE, --detector NAME or "
-            "--command CMD"
-        )
     return found
+
+
+def _time_spec(column: str | None, windows: int | None, seconds: float | None) -> Any:
+    from aisec.services.validating import TimeSpec
+
+    if column is None:
+        if windows is not None or seconds is not None:
+            raise UsageError("--windows and --window-seconds need --time COLUMN")
+        return None
+    if (windows is None) == (seconds is None):
+        raise UsageError("--time needs --windows N or --window-seconds S (one of them)")
+    return TimeSpec(column, windows, seconds)
+
+
+def _http_source(url: str, inputs: str | None, headers: list[str]) -> Any:
+    from aisec.validation.sources import HttpScores
+
+    if not inputs:
+        raise UsageError("--http needs --inputs COLUMNS")
+    named = {}
+    for spec in headers:
+        name, sep, variable = spec.partition("=")
+        if not sep or not name.strip() or not variable.strip():
+            raise UsageError(f"--http-header {spec!r}: expected NAME=VARIABLE")
+        named[name.strip()] = variable.strip()
+    return HttpScores(url, _split(inputs), named)
 
 
 def _constraints(

@@ -51,7 +51,7 @@ def text_scorer(source: ScoreSource) -> Any:
     else None."""
     if isinstance(source, PromptInjectionScores):
         return source.score_texts
-    if isinstance(source, CommandScores) and source.texts:
+    if isinstance(source, CommandScores | HttpScores) and source.texts:
         return source.score_texts
     return None
 
@@ -266,6 +266,63 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+@dataclass
+class HttpScores:
+    """A detector behind an HTTP endpoint: ``POST {"inputs": [record, ...]}`` with the
+    ``inputs`` columns of each row, answered with ``{"scores": [number, ...]}`` in order.
+    Batched, retried on 429/5xx, redirects refused, answers capped (the assurance tests'
+    HTTP client); header values are read from environment variables, so that a token is
+    never on the command line or in the report."""
+
+    url: str
+    inputs: list[str]
+    headers: dict[str, str] = field(default_factory=dict)  # header name -> variable name
+    name: str = ""
+    batch_size: int = 256
+
+    def __post_init__(self) -> None:
+        import os
+
+        from aisec.assurance.targets.http_target import HttpTarget, public_url
+
+        values = {}
+        for header, variable in self.headers.items():
+            if variable not in os.environ:
+                raise ConfigError(f"header {header}: no environment variable {variable}")
+            values[header] = os.environ[variable]
+        self.name = self.name or public_url(self.url)
+        self._target = HttpTarget(self.url, label_key="scores", proba_key=None,
+                                  headers=values, batch_size=self.batch_size)  # fmt: skip
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": "http", "name": self.name, "url": self._target.display_url,
+                "inputs": self.inputs, "headers": sorted(self.headers)}  # fmt: skip
+
+    @property
+    def texts(self) -> bool:
+        return len(self.inputs) == 1
+
+    def score(self, frame: pd.DataFrame) -> np.ndarray:
+        missing = [c for c in self.inputs if c not in frame.columns]
+        if missing:
+            raise InputError(f"no input column {missing[0]!r}", hint=f"columns: {_names(frame)}")
+        records = frame[self.inputs].to_dict(orient="records")
+        return self._scores([{k: _json_value(v) for k, v in r.items()} for r in records])
+
+    def score_texts(self, texts: list[str]) -> np.ndarray:
+        return self._scores([{self.inputs[0]: t} for t in texts])
+
+    def _scores(self, records: list[dict[str, Any]]) -> np.ndarray:
+        raw = self._target.answers(records, "scores")
+        try:
+            scores = np.array([float(v) for v in raw], dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InputError(f"{self.name} answered a score that is not a number") from None
+        if not np.isfinite(scores).all():
+            raise InputError(f"{self.name} answered a score that is not a finite number")
+        return scores
 
 
 def numeric_column(frame: pd.DataFrame, column: str, what: str) -> np.ndarray:

@@ -132,7 +132,7 @@ class HttpTarget(BaseTarget):
     def capabilities(self) -> frozenset[Capability]:
         return answer_capabilities(self.proba_key is not None)
 
-    def _post(self, rows: list[list[float]]) -> dict[str, Any]:
+    def _post(self, rows: list[Any]) -> dict[str, Any]:
         body = json.dumps({self.input_key: rows}).encode()
         last = ""
         for attempt in range(self.retries + 1):
@@ -171,9 +171,14 @@ class HttpTarget(BaseTarget):
         )
 
     def _query(self, x: FloatArray, key: str) -> list[Any]:
+        return self.answers(x.tolist(), key)
+
+    def answers(self, items: Sequence[Any], key: str) -> list[Any]:
+        """``items`` (any JSON values: rows, records, texts) sent in batches; per item,
+        the value at the same position of the answer's list ``key``."""
         out: list[Any] = []
-        for start in range(0, len(x), self.batch_size):
-            rows = x[start : start + self.batch_size].tolist()
+        for start in range(0, len(items), self.batch_size):
+            rows = list(items[start : start + self.batch_size])
             answer = self._post(rows)
             values = answer.get(key)
             if not isinstance(values, list) or len(values) != len(rows):
