@@ -14,14 +14,13 @@ from __future__ import annotations
 import functools
 import json
 from importlib import resources
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from aisec.core.errors import ConfigError
+from aisec.runtime.detectors.text import StagedText
 from aisec.runtime.observation import INPUT, OUTPUT, Verdict
 
 if TYPE_CHECKING:
-    from typing import Self
-
     from aisec.injection.model import InjectionModel
     from aisec.runtime.detectors.reference import Reference
     from aisec.runtime.observation import Observation
@@ -49,20 +48,8 @@ def shipped_model() -> InjectionModel:
     return InjectionModel.load()
 
 
-class PromptInjectionDetector:
+class PromptInjectionDetector(StagedText):
     name: ClassVar[str] = "llm.prompt_injection"
-    stage: ClassVar[str] = INPUT
-    needs_reference: ClassVar[bool] = False
-
-    def __new__(cls, reference: Reference | None = None, **params: Any) -> Self:
-        stage = params.get("stage", INPUT)
-        if stage not in (INPUT, OUTPUT):
-            raise ConfigError(
-                f"{cls.name}: stage must be 'input' or 'output', not {stage!r}",
-                hint="use stage: both in the gateway config for one of each",
-            )
-        target = _PromptInjectionOutput if stage == OUTPUT else PromptInjectionDetector
-        return cast("Self", super().__new__(target))
 
     def __init__(
         self,
@@ -83,13 +70,9 @@ class PromptInjectionDetector:
         self.model = shipped_model()
 
     def observe(self, obs: Observation) -> Verdict | None:
-        text = obs.text_in if self.stage == INPUT else obs.text_out
-        if not isinstance(text, str) or not text:
+        text = self.text_of(obs)
+        if text is None:
             return None
-        if len(text) > self.max_chars:
-            # The model reads long text in head and tail windows only; padding must not
-            # hide an injection in the middle, so this is an error for the fail policy.
-            raise ValueError(f"{len(text)} characters, more than max_chars={self.max_chars}")
         where = "prompt" if self.stage == INPUT else "answer"
         details: dict[str, Any] = {"chars": len(text)}
         probability = self.model.score(text)
@@ -122,3 +105,6 @@ class PromptInjectionDetector:
 
 class _PromptInjectionOutput(PromptInjectionDetector):
     stage: ClassVar[str] = OUTPUT
+
+
+PromptInjectionDetector._variants = {INPUT: PromptInjectionDetector, OUTPUT: _PromptInjectionOutput}

@@ -27,12 +27,16 @@ if TYPE_CHECKING:
 Span = tuple[int, int, str]
 
 
-class _TextDetector:
+class StagedText:
+    """A detector of the prompt (input) or the answer (output): ``stage="output"`` in the
+    constructor picks the class's output variant (``_variants``), and :meth:`text_of`
+    gives the text it judges, bounded by ``max_chars``."""
+
     name: ClassVar[str]
     stage: ClassVar[str] = INPUT
     needs_reference: ClassVar[bool] = False
-    _variants: ClassVar[dict[str, type[_TextDetector]]]
-    _what: ClassVar[str]
+    _variants: ClassVar[dict[str, type[StagedText]]]
+    max_chars: int
 
     def __new__(cls, reference: Reference | None = None, **params: Any) -> Self:
         stage = params.get("stage", INPUT)
@@ -43,6 +47,21 @@ class _TextDetector:
             )
         target = cls._variants.get(stage, cls) if "_variants" in cls.__dict__ else cls
         return cast("Self", super().__new__(target))
+
+    def text_of(self, obs: Observation) -> str | None:
+        """The prompt or the answer; None when there is none. Text over ``max_chars`` is
+        an error: text left unjudged must not pass as clean (padding a prompt past the
+        limit would slip anything through), so the model's fail policy decides."""
+        text = obs.text_in if self.stage == INPUT else obs.text_out
+        if not isinstance(text, str) or not text:
+            return None
+        if len(text) > self.max_chars:
+            raise ValueError(f"{len(text)} characters, more than max_chars={self.max_chars}")
+        return text
+
+
+class _TextDetector(StagedText):
+    _what: ClassVar[str]
 
     def __init__(
         self,
@@ -60,13 +79,9 @@ class _TextDetector:
         raise NotImplementedError
 
     def observe(self, obs: Observation) -> Verdict | None:
-        text = obs.text_in if self.stage == INPUT else obs.text_out
-        if not isinstance(text, str) or not text:
+        text = self.text_of(obs)
+        if text is None:
             return None
-        if len(text) > self.max_chars:
-            # Text left unscanned must not pass as clean (padding a prompt past the limit
-            # would slip anything through): an error, so the model's fail policy decides.
-            raise ValueError(f"{len(text)} characters, more than max_chars={self.max_chars}")
         found = self.spans(text)
         counts = Counter(label for _, _, label in found)
         fired = len(found) >= self.threshold
