@@ -73,6 +73,14 @@ def hashed(
         counts[h & mask] += -1.0 if h >> 31 else 1.0
     idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
     raw = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+    return _weighted(idx, raw)
+
+
+def _weighted(
+    idx: npt.NDArray[np.int64], raw: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Signed counts per bucket to features: empty buckets dropped, 1 + log tf (sign
+    kept), L2-normalised."""
     keep = raw != 0
     idx, raw = idx[keep], raw[keep]
     vals = np.sign(raw) * (1.0 + np.log(np.abs(raw)))
@@ -127,14 +135,8 @@ def featurise(
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     h = np.asarray(hashes, dtype=np.int64)
     buckets, inverse = np.unique(h & (settings.buckets - 1), return_inverse=True)
-    raw = np.bincount(inverse, weights=np.where(h >> 31, -1.0, 1.0))
-    keep = raw != 0
-    idx, raw = buckets[keep], raw[keep]
-    vals = np.sign(raw) * (1.0 + np.log(np.abs(raw)))
-    norm = math.sqrt(float(vals @ vals))
-    if norm > 0:
-        vals /= norm
-    return idx, vals
+    raw = np.bincount(inverse, weights=np.where(h >> 31, -1.0, 1.0)).astype(np.float64)
+    return _weighted(buckets, raw)
 
 
 def bucket_of(gram: str, settings: FeatureSettings) -> int:

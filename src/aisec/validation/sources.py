@@ -6,7 +6,6 @@ a command that reads inputs and prints scores."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import math
 import shlex
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from aisec.core.errors import AisecError, ConfigError, InputError
+from aisec.data.quality.table import file_digest
 
 if TYPE_CHECKING:
     import pandas as pd  # type: ignore[import-untyped]
@@ -103,7 +103,7 @@ class ModelScores:
         except OSError as exc:
             raise InputError(f"cannot read {self.path}: {exc.strerror or exc}") from None
         self.copy.chmod(0o400)
-        self.digest = _sha256(self.copy)
+        self.digest = file_digest(self.copy)[0]
         self.scan = _clean_scan(self.copy, self.path, self.settings)
 
     def describe(self) -> dict[str, Any]:
@@ -373,14 +373,6 @@ def _signature_problems(copy: Path, original: Path, settings: Settings) -> list[
     if report.status is SignatureStatus.VERIFIED:
         return []
     return [f"signature {report.status}: {report.reason}"]
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _clean_scan(copy: Path, original: Path, settings: Settings | None) -> dict[str, Any]:

@@ -104,7 +104,7 @@ def read_table(
     if len(set(frame.columns)) != len(frame.columns):
         raise MalformedInput(f"{path}: two columns have the same name")
     try:
-        sha256, size = _digest(path)
+        sha256, size = file_digest(path)
     except OSError as exc:
         raise MalformedInput(f"{path}: cannot be read: {exc.strerror or exc}") from None
     return Table(str(path), fmt, frame.reset_index(drop=True), truncated, sha256, size)
@@ -120,7 +120,8 @@ def check_readable(path: Path, what: str) -> None:
         raise InputError(f"{path}: not a regular file (a device, FIFO or socket)")
 
 
-def _digest(path: Path) -> tuple[str, int]:
+def file_digest(path: Path) -> tuple[str, int]:
+    """SHA-256 (hex) and size of ``path``, read in 1 MiB blocks."""
     h = hashlib.sha256()
     size = 0
     with path.open("rb") as fh:
