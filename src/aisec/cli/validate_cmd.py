@@ -220,7 +220,7 @@ def validate(
         epsilons=tuple(epsilon or DEFAULT_EPSILONS),
     )  # fmt: skip
     try:
-        report = validating.validate(spec, settings)
+        report = validating.validate(spec)
     except ValueError as exc:  # the metrics' own refusals (one class only, ...)
         raise InputError(f"{data}: {exc}") from None
     from aisec.report import printable

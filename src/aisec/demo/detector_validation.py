@@ -28,7 +28,6 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     from aisec.assurance.plans.result import PlanReport
     from aisec.core.run import Measurement
-    from aisec.core.settings import Settings
     from aisec.runtime.detectors.reference import Reference
 
 DATASET = "breast_cancer"  # the gateway demo's model
@@ -71,7 +70,7 @@ class DetectorValidation:
                 if m.name == "category_detection_rate"}  # fmt: skip
 
 
-def validate_ood_detector(directory: Path, settings: Settings) -> DetectorValidation:
+def validate_ood_detector(directory: Path) -> DetectorValidation:
     """Train the gateway demo's model, write its reference and the scored rows to
     ``directory``, and validate the detector on them."""
     from aisec.demo.model_server import trained_with_reference
@@ -93,7 +92,7 @@ def validate_ood_detector(directory: Path, settings: Settings) -> DetectorValida
         options=Options(fprs=(FPR,), n_boot=1000, seed=SEED),
         name=f"{DETECTOR} on evasions of the tumour-screening model (demo)",
     )  # fmt: skip
-    report = validate(spec, settings)
+    report = validate(spec)
     evasions = int(labelled.malicious.sum())
     return DetectorValidation(report, path, evasions, len(labelled.malicious) - evasions)
 

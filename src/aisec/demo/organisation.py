@@ -67,7 +67,7 @@ def build_demo(
     tell("putting the gateway in front of the tumour-screening model, replaying attacks...")
     gateway = _gateway(root[DEMO_SYSTEM] / "gateway", settings, store, notes)
     tell("validating the gateway's out-of-distribution detector on evasions (aisec validate)...")
-    validation = _detector_validation(root[DEMO_SYSTEM] / "detector-validation", settings, notes)
+    validation = _detector_validation(root[DEMO_SYSTEM] / "detector-validation", notes)
     flagged = sorted({
         f.location.path.rsplit("/", 1)[-1]
         for run in (model_scan, *others.values()) for f in run.findings
@@ -166,15 +166,13 @@ def _gateway(
         return None
 
 
-def _detector_validation(
-    directory: Path, settings: Settings, notes: list[str]
-) -> DetectorValidation | None:
+def _detector_validation(directory: Path, notes: list[str]) -> DetectorValidation | None:
     if not all(importlib.util.find_spec(m) for m in ("sklearn", "scipy", "pandas", "pyarrow")):
         notes.append("detector validation skipped: pip install 'aisec[assurance,data]'")
         return None
     from aisec.demo.detector_validation import validate_ood_detector
 
-    return validate_ood_detector(directory, settings)
+    return validate_ood_detector(directory)
 
 
 def _caught(

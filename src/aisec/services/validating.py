@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
     from aisec.assurance.plans.result import PlanReport, TestOutcome
     from aisec.assurance.plans.spec import Threshold
-    from aisec.core.settings import Settings
     from aisec.validation.sources import ScoreSource
     from aisec.validation.windows import TimeAnalysis
 
@@ -63,7 +62,7 @@ class ValidationSpec:
     epsilons: tuple[float, ...] = DEFAULT_EPSILONS
 
 
-def validate(spec: ValidationSpec, settings: Settings | None = None) -> PlanReport:
+def validate(spec: ValidationSpec) -> PlanReport:
     from aisec import __version__
     from aisec.assurance.plans.result import PlanReport
     from aisec.core.run import Run
