@@ -40,6 +40,11 @@ from aisec.validation.evaluate import Options, evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 FPR = 0.01
+# The baseline keeps the grid it was first benchmarked with: on aisec's wider grid
+# (down to C = 0.25) its validation splits pick a smaller C that tests worse in both
+# directions (0.181 and 0.339 instead of 0.203 and 0.372), and a baseline weakened by a
+# protocol change would flatter aisec.
+BASELINE_C_GRID = (2.0, 4.0, 8.0, 16.0)
 
 
 @dataclass
@@ -56,7 +61,7 @@ def baseline(train: T.Split, validation: T.Split) -> Detector:
     x = vec.fit_transform(train.texts)
     xv = vec.transform(validation.texts)
     best: tuple[float, LogisticRegression] | None = None
-    for c in T.C_GRID:
+    for c in BASELINE_C_GRID:
         clf = LogisticRegression(C=c, class_weight="balanced", max_iter=2000).fit(x, train.labels)
         rate = T.at_fpr(clf.predict_proba(xv)[:, 1], validation.labels)["detection_rate"]["value"]
         if best is None or rate > best[0]:
@@ -141,7 +146,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                           options=Options(fprs=(FPR,), n_boot=args.n_boot, seed=0))  # fmt: skip
             op = ev.operating[0]
             is_hard = np.asarray([(c or "").startswith("bastion:") for c in test.categories])
-            row = {
+            row: dict[str, Any] = {
                 "detector": det.name,
                 "train_seconds": round(det.train_seconds, 1),
                 "detection_at_1pct_fpr": op.detection_rate.as_json(),
@@ -202,6 +207,67 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+# How the current design was reached (static: these numbers come from the one-off
+# comparison described, not from this run). Kept next to the results so that a reader can
+# discount the cross-dataset numbers for the designs that were tried on them.
+DESIGN_NOTE = [
+    "## How the design was chosen",
+    "",
+    "The earlier model (the same features without IDF, C from 2-16) lost neuralchemy -> "
+    "S-Labs: 0.266 against the baseline's 0.372, with 10/63 hard FP. Why: the 1%-FPR "
+    "threshold on 1,113 test negatives rests on the ~11 highest-scoring benign rows, and "
+    "10 of them were bastioncorpus hard negatives ('Ignorez mon e-mail précédent', "
+    "'7h3 1337 h4x0r5', 'disregard the duplicate ticket') or short S-Labs statements "
+    "('My end-to-end tests cover critical paths'), scored 0.95-0.99 by their plain view. "
+    "The extra views were not the cause: scoring the plain view alone gave the same 0.267. "
+    "Unweighted, the frequent character n-grams of any sentence carry most of a vector's "
+    "norm. The model therefore learns the style of its training corpus (neuralchemy's "
+    "benign prompts are mostly questions and 'Compare X and Y' or 'Write a story' "
+    "requests) more than the few n-grams that carry an instruction. The baseline's IDF "
+    "down-weights the frequent n-grams.",
+    "",
+    "Eight designs were tried on the cross-dataset tests. Before any was scored, the choice "
+    "rule was written down: every knob (C) is chosen on the training corpus's validation "
+    "split. The design kept is the one with the highest minimum over the two directions of "
+    "(aisec - baseline) detection at 1% FPR, provided each family's evasion rate is within "
+    "0.05 of the earlier model's and latency stays in the low milliseconds. Detection at 1% "
+    "FPR, S-Labs -> neuralchemy / neuralchemy -> S-Labs, baseline 0.203 / 0.372. Designs "
+    "1-7 were scored on the plain view only:",
+    "",
+    "1. char+word, unweighted: 0.254 / 0.199.",
+    "2. char only: 0.232 / 0.264.",
+    "3. word only: 0.221 / 0.088.",
+    "4. char and word L2-normalised apart, weights 0.5/0.5: 0.214 / 0.086.",
+    "5. the same with weights 0.7/0.3: 0.236 / 0.167.",
+    "6. char+word with IDF: 0.286 / 0.414. Scored in full, this design gave 0.304 / 0.419, "
+    "but direction a's evasion rose for rot13 (0.122 -> 0.393) and leetspeak "
+    "(0.055 -> 0.131), so it failed the rule.",
+    "7. char only with IDF: 0.286 / 0.346.",
+    "8. design 6 with an IDF of 0 for buckets never seen in training (full views): "
+    "0.342 / 0.402, evasion within the rule.",
+    "",
+    "A ninth variant was tried on the augmented rows only and rejected by the same rule: "
+    "the IDF taken from the original prompts only, leaving out their rewritten copies "
+    "(0.382 / 0.304 against 0.350 / 0.324). Augmentation still costs detection in the "
+    "neuralchemy -> S-Labs direction (0.324 against 0.402 without it, as it did before: "
+    "0.186 against 0.266). The augmented model does not beat the baseline there. The "
+    "unaugmented one, trained by the same procedure, does. What augmentation buys is the "
+    "evasion rows.",
+    "",
+    "Design 8 is the one shipped. It also has the best validation detection of the IDF "
+    "designs (0.975 / 0.852 against 0.974 / 0.843), so a rule on the validation splits "
+    "alone picks it too. The C grid was widened down to 0.25 because the IDF features' "
+    "validation curve peaked at C = 0.5 on S-Labs. The numbers below come from a fresh "
+    "run of this bench.",
+    "",
+    "How to read the result: in the neuralchemy -> S-Labs direction aisec's margin "
+    "(0.402 against 0.372) lies well inside both intervals. It is on par with the baseline "
+    "or a little better, not clearly better, and it still flags more hard negatives (7/63 "
+    "against 4/63). S-Labs -> neuralchemy is the clearer gain. After nine designs were "
+    "tried on these tests, a small margin is partly selection.",
+]
+
+
 def markdown(result: dict[str, Any], args: argparse.Namespace) -> str:
     out = [
         "# Prompt-injection detector: aisec's model against a TF-IDF baseline",
@@ -212,13 +278,16 @@ def markdown(result: dict[str, Any], args: argparse.Namespace) -> str:
         f"Reproduce: `python bench/prompt_injection.py --n-boot {args.n_boot}` (project venv).",
         "",
         "aisec: logistic regression over CRC-32-hashed character 3-5-grams and word 1-2-grams "
-        "(2^18 signed buckets, 1+log tf, L2) of normalised views of the prompt (plain, "
+        "(2^18 signed buckets, 1+log tf, times the bucket's smoothed IDF on the training "
+        "prompts, L2) of normalised views of the prompt (plain, "
         "de-leeted, rot13, quoted pieces joined, decoded base64/hex), scored as the most "
         "suspicious view of the most suspicious piece (2,000-character windows; text over "
         "1,000 characters also in packs of ~300 characters of whole sentences). Baseline: "
         "`TfidfVectorizer(ngram_range=(1, 2))` + `LogisticRegression(class_weight='balanced')`"
-        " on the raw text. Both: C from (2, 4, 8, 16) by detection at 1% FPR on the training "
-        "corpus's validation split.",
+        " on the raw text. Both: C by detection at 1% FPR on the training corpus's "
+        f"validation split, aisec from ({', '.join(f'{c:g}' for c in T.C_GRID)}), the "
+        f"baseline from ({', '.join(f'{c:g}' for c in BASELINE_C_GRID)}) (on aisec's grid "
+        "it tests worse: 0.181 and 0.339 in the two directions).",
         "",
         f"Test negatives include all {result['hard_negatives']} benign rows of bastioncorpus "
         "(hard negatives: prompts that mention ignoring, acting as, system prompts, encoded "
@@ -226,6 +295,8 @@ def markdown(result: dict[str, Any], args: argparse.Namespace) -> str:
         "(`aisec.validation.evaluate`), 95% stratified bootstrap intervals "
         f"({args.n_boot} resamples). 'Hard FP' counts bastioncorpus benign rows flagged at "
         "that threshold.",
+        "",
+        *DESIGN_NOTE,
         "",
         "## Cross-dataset detection at 1% FPR",
         "",
@@ -323,9 +394,14 @@ def markdown(result: dict[str, Any], args: argparse.Namespace) -> str:
         f"Latency: one `score(text)` call per prompt over the {lat_note} test prompts, "
         "`time.perf_counter` around each call, after loading; the baseline's call is "
         "`predict_proba(vectorizer.transform([text]))`. The test prompts are short (about "
-        "50 characters on average); a fresh process scoring each once gives about the same "
-        "(p50 0.09 ms, p99 0.89 ms). Longer text costs about 1 ms per 1,000 characters up to "
-        "5,000 and 34 ms at the 20,000-character cap (measured once, same machine).",
+        "50 characters on average). The machine is shared, so p99 moves with its load: an "
+        "earlier run of this bench at a load average of about 4 on 2 cores measured p99 "
+        "4.6 ms for aisec and 1.2-9.1 ms for the baseline. Measured once, the shipped "
+        "weights scored with and without the IDF, alternating prompt by prompt: p50 "
+        "0.063 / 0.070 ms, p99 0.80 / 0.84 ms. The IDF costs nothing "
+        "measurable. Longer text of whole sentences (measured once, same machine): 0.6 ms "
+        "for 1,000 characters, 7.5 ms for 5,000 (read in sentence packs as well as windows) "
+        "and 32 ms at the 20,000-character cap.",
         "",
     ]
     return "\n".join(out)

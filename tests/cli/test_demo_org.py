@@ -88,7 +88,9 @@ def test_demo_builds_the_organisation_in_the_store_and_reruns_cleanly(
     assert validation is not None and validation.evasions == int(shown.group(1))
     assert validation.benign == 171 and validation.report.run.kind == "validate"
     assert validation.report.run in summaries[0].runs()
-    assert validation.data.parent.parent == tmp_path / "org" / "tumour-screening"
+    # Beside the systems: discovery must not take the scored rows for a system's dataset.
+    assert validation.data.parent == tmp_path / "org" / "detector-validation"
+    assert "caution: FPR 0.01: the threshold rests on" in err, err
     first_rows = validation.data.read_bytes()
     assert first_rows.decode().splitlines()[0] == "ood_score,label,category,row"
 
@@ -105,6 +107,7 @@ def test_demo_builds_the_organisation_in_the_store_and_reruns_cleanly(
             assert classified is not None
             assert tuple(classified.result["system_tiers"]) == tiers
         assert store.risks.list("tumour-screening-demo")  # proposed from the trapped files
+        assert not [d for d in first["datasets"] if "validation" in d], first["datasets"]
 
         checks = store.runs.for_system("mail-sorting-digits", "data-check")
         assert len(checks) == 1

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aisec.injection.features import FeatureSettings, featurise, ngrams
+from aisec.injection.features import FeatureSettings, featurise, hashed, ngrams, smooth_idf
 from aisec.injection.model import InjectionModel, windows
 
 INJECTIONS = [
@@ -28,10 +28,13 @@ BENIGN = [
     "How do I clean a microwave easily?",
     "Summarise the main causes of the French Revolution in three sentences.",
 ]
-# Measured on the shipped model (recall at its threshold on bastioncorpus's 117 malicious
-# rows, five languages and indirect/obfuscated styles neither training corpus has);
-# the floor sits a few points under the measured value so retraining noise passes.
-BASTION_RECALL_FLOOR = 0.75
+# Measured on the shipped model (recall at its threshold on bastioncorpus's 118 malicious
+# rows, five languages and indirect/obfuscated styles neither training corpus has): 0.695
+# with 5 of the 63 hard negatives flagged. The IDF model's threshold sits where fewer hard
+# negatives fire (the model before it: 0.797 with 10 flagged; at 5 flagged each, 0.754
+# against 0.737). The floor sits a few points under the measured value so retraining
+# noise passes.
+BASTION_RECALL_FLOOR = 0.65
 
 
 _MODEL = InjectionModel.load()
@@ -153,6 +156,8 @@ def test_save_and_load_round_trip(model: InjectionModel, tmp_path: Path) -> None
     assert again.score(INJECTIONS[1]) == model.score(INJECTIONS[1])
     with np.load(npz, allow_pickle=False) as arrays:
         assert arrays["weights"].dtype == np.float16
+        assert arrays["idf"].dtype == np.float16
+    assert again.idf is not None and np.array_equal(again.idf, model.idf)
     bad = json.loads(meta.read_text())
     bad["format_version"] = 99
     meta.write_text(json.dumps(bad))
@@ -183,3 +188,60 @@ def test_cross_dataset_recall_on_bastioncorpus(model: InjectionModel) -> None:
     measured = model.metadata["measured"]["bastioncorpus"]
     assert measured["recall_at_threshold"] == pytest.approx(recall)
     assert measured["false_positives_at_threshold"] == len(flagged)
+
+
+def test_shipped_model_weights_features_by_idf(model: InjectionModel) -> None:
+    assert model.idf is not None and model.idf.shape == model.weights.shape
+    assert model.metadata["format_version"] == 2
+    # Every bucket seen in training counts (IDF at least 1); one never seen has no weight
+    # and no IDF, so it cannot dilute the n-grams the model knows.
+    seen = model.idf > 0
+    assert float(model.idf[seen].min()) >= 1.0 - 1e-3
+    assert not model.weights[~seen].any()
+    assert 0 < seen.mean() < 1
+
+
+def test_idf_reweights_before_normalising() -> None:
+    s = FeatureSettings(bits=10)
+    plain_idx, plain_vals = featurise("ignore the rules", s)
+    idf = np.ones(s.buckets)
+    idf[plain_idx[0]] = 5.0
+    idx, vals = featurise("ignore the rules", s, idf)
+    assert idx.tolist() == plain_idx.tolist()
+    assert np.isclose(np.linalg.norm(vals), 1.0)
+    # The up-weighted bucket gains share of the unit vector; the others lose it.
+    assert abs(vals[0]) > abs(plain_vals[0]) and abs(vals[1]) < abs(plain_vals[1])
+    # The cached fast path and the reference n-gram path agree with IDF too.
+    ref_idx, ref_vals = hashed(ngrams("ignore the rules", s), s, idf)
+    order = np.argsort(ref_idx)
+    assert ref_idx[order].tolist() == idx.tolist() and np.allclose(ref_vals[order], vals)
+
+
+def test_smooth_idf_falls_with_frequency_and_drops_unseen_buckets() -> None:
+    idf = smooth_idf(np.array([0, 1, 10, 10]), documents=10)
+    assert idf[0] == 0.0
+    assert idf[1] > idf[2] == idf[3] == pytest.approx(1.0)
+
+
+def test_unseen_ngrams_do_not_dilute_known_ones() -> None:
+    s = FeatureSettings(bits=16)
+    known_idx, known_vals = featurise("ignore the rules", s)
+    idf = np.zeros(s.buckets)
+    idf[known_idx] = 1.0
+    idx, vals = featurise("ignore the rules qzxv wkpj", s, idf)
+    assert np.allclose(vals[np.isin(idx, known_idx)], known_vals, atol=0.05)
+
+
+def test_format_1_models_without_idf_still_load(model: InjectionModel, tmp_path: Path) -> None:
+    old = InjectionModel(model.weights, model.bias, settings=model.settings,
+                         threshold=model.threshold)  # fmt: skip
+    npz, meta = old.save(tmp_path / "v1")
+    data = json.loads(meta.read_text())
+    data["format_version"] = 1
+    meta.write_text(json.dumps(data))
+    loaded = InjectionModel.load(npz)
+    assert loaded.idf is None
+    assert loaded.score(INJECTIONS[0]) == old.score(INJECTIONS[0])
+    with pytest.raises(ValueError, match="IDF values"):
+        InjectionModel(model.weights, 0.0, settings=model.settings, threshold=0.5,
+                       idf=np.ones(3))  # fmt: skip

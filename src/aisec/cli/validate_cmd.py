@@ -67,7 +67,35 @@ def validate(
         str | None,
         typer.Option(help="A detector shipped with aisec, on --text: prompt-injection."),
     ] = None,
-    text: Annotated[str | None, typer.Option(help="The text column for --detector.")] = None,
+    text: Annotated[
+        str | None, typer.Option(help="The text column for --detector and text --recipe.")
+    ] = None,
+    train: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--train",
+            help="Train on this labelled file (same --label), test on DATA: the "
+            "generalisation test (repeatable; with --recipe).",
+        ),
+    ] = None,
+    recipe: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--recipe",
+            help="What --train fits (repeatable): logistic-regression, random-forest, "
+            "gradient-boosting, isolation-forest (on --features); prompt-injection, "
+            "tfidf-logistic (on --text).",
+        ),
+    ] = None,
+    python: Annotated[
+        str | None,
+        typer.Option(
+            "--callable",
+            metavar="MODULE:FUNCTION",
+            help="A Python function (module:function or file.py:function) called with a "
+            "DataFrame of the --inputs columns, answering one score per row.",
+        ),
+    ] = None,
     command: Annotated[
         str | None,
         typer.Option(
@@ -100,6 +128,10 @@ def validate(
         str | None,
         typer.Option("--time", help="Time column (seconds, or dates): rates per time window."),
     ] = None,
+    time_unit: Annotated[
+        str,
+        typer.Option(help="What a numeric --time counts: s, ms, us or ns (dates need none)."),
+    ] = "s",
     windows: Annotated[
         int | None, typer.Option(min=2, help="Time windows of equal row counts.")
     ] = None,
@@ -203,15 +235,20 @@ def validate(
         )  # fmt: skip
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    time_spec = _time_spec(time_column, windows, window_seconds)
+    time_spec = _time_spec(time_column, windows, window_seconds, time_unit)
     sources = _sources(data, scores or [], model, features, model_positive, trust, detector,
                        text, command, inputs, label, category, time_column, settings)  # fmt: skip
     if http is not None:
         sources.append(_http_source(http, inputs, http_header or []))
+    if python is not None:
+        sources.append(_callable_source(python, inputs))
+    taken = [label, category, time_column, *(scores or [])]
+    sources += _trained_sources(train or [], recipe or [], data, label, positive, features,
+                                text, taken, seed)  # fmt: skip
     if not sources:
         raise UsageError(
             "nothing to validate: give --scores COLUMN, --model FILE, --detector NAME, "
-            "--command CMD or --http URL"
+            "--command CMD, --http URL, --callable MODULE:FUNCTION or --train FILE"
         )
     spec = validating.ValidationSpec(
         data=data, label=label, positive=positive, sources=sources, category=category,
@@ -271,8 +308,47 @@ def _sources(
     return found
 
 
-def _time_spec(column: str | None, windows: int | None, seconds: float | None) -> Any:
-    from aisec.services.validating import TimeSpec
+def _callable_source(spec: str, inputs: str | None) -> Any:
+    from aisec.validation.callable_source import CallableScores
+
+    if not inputs:
+        raise UsageError("--callable needs --inputs COLUMNS")
+    return CallableScores(spec, _split(inputs))
+
+
+def _trained_sources(
+    train: list[Path], recipes: list[str], data: Path, label: str, positive: str | None,
+    features: str | None, text: str | None, taken: list[str | None], seed: int,
+) -> list[Any]:  # fmt: skip
+    from aisec.validation.recipes import RECIPES
+    from aisec.validation.trained import TrainedScores
+
+    if not train:
+        if recipes:
+            raise UsageError("--recipe needs --train FILE")
+        return []
+    if not recipes:
+        raise UsageError(f"--train needs --recipe NAME: one of {', '.join(RECIPES)}")
+    unknown = [r for r in recipes if r not in RECIPES]
+    if unknown:
+        raise UsageError(f"--recipe {unknown[0]!r}: the recipes are {', '.join(RECIPES)}")
+    tabular = any(RECIPES[r].kind == "tabular" for r in recipes)
+    columns = []
+    if tabular:
+        columns = _split(features) if features else _other_columns(data, [*taken, text])
+    # Two training files of one name in different folders: named by their paths, else
+    # their measurements would merge under one detector name.
+    plain = [p.name for p in train]
+    return [
+        TrainedScores(r, path, label, positive, features=columns, text=text, seed=seed,
+                      name=f"{r} trained on {path.name if plain.count(path.name) == 1 else path}")
+        for path in train
+        for r in recipes
+    ]  # fmt: skip
+
+
+def _time_spec(column: str | None, windows: int | None, seconds: float | None, unit: str) -> Any:
+    from aisec.services.validating import TIME_UNITS, TimeSpec
 
     if column is None:
         if windows is not None or seconds is not None:
@@ -280,7 +356,9 @@ def _time_spec(column: str | None, windows: int | None, seconds: float | None) -
         return None
     if (windows is None) == (seconds is None):
         raise UsageError("--time needs --windows N or --window-seconds S (one of them)")
-    return TimeSpec(column, windows, seconds)
+    if unit not in TIME_UNITS:
+        raise UsageError(f"--time-unit {unit!r}: expected one of {', '.join(TIME_UNITS)}")
+    return TimeSpec(column, windows, seconds, unit=unit)
 
 
 def _http_source(url: str, inputs: str | None, headers: list[str]) -> Any:

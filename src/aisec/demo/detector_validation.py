@@ -65,6 +65,10 @@ class DetectorValidation:
         wanted = (m for m in measured if m.name == "detection_rate" and m.params.get("fpr") == FPR)
         return next(wanted, None)
 
+    def caveats(self) -> list[str]:
+        """What the data could not resolve (too few benign rows above the threshold)."""
+        return [note for o in self.report.outcomes for note in o.notes if note.startswith("FPR")]
+
     def by_attack(self) -> dict[str, float]:
         return {str(m.params["category"]): m.value for m in self.report.run.measurements
                 if m.name == "category_detection_rate"}  # fmt: skip

@@ -67,7 +67,9 @@ def build_demo(
     tell("putting the gateway in front of the tumour-screening model, replaying attacks...")
     gateway = _gateway(root[DEMO_SYSTEM] / "gateway", settings, store, notes)
     tell("validating the gateway's out-of-distribution detector on evasions (aisec validate)...")
-    validation = _detector_validation(root[DEMO_SYSTEM] / "detector-validation", notes)
+    # Beside the systems, not inside one: discovery would count its scored CSV as a
+    # dataset of the tumour-screening system.
+    validation = _detector_validation(directory / "detector-validation", notes)
     flagged = sorted({
         f.location.path.rsplit("/", 1)[-1]
         for run in (model_scan, *others.values()) for f in run.findings

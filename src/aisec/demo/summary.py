@@ -145,10 +145,11 @@ def _validation_line(v: DetectorValidation) -> str:
     found = v.detection()
     rate = "an unmeasurable share" if found is None else _percent(found)
     attacks = ", ".join(f"{name} {share:.0%}" for name, share in v.by_attack().items())
-    return (
+    line = (
         f"  detector validation: {DETECTOR} catches {rate} of evasions at {FPR:.0%} false "
         f"positives ({attacks}; {v.evasions} evasions, {v.benign} benign rows)"
     )
+    return "".join([line, *(f"\n    caution: {note}" for note in v.caveats())])
 
 
 def _percent(m: Measurement) -> str:

@@ -4,8 +4,15 @@ Character n-grams of space-padded words catch a word however it is split or miss
 word uni- and bigrams catch phrasing ("ignore previous"). Each n-gram is hashed with
 CRC-32 (stable across processes and Python versions, unlike the salted ``hash()``) into
 ``2**bits`` buckets; the top bit of the hash picks a sign so collisions cancel out on
-average instead of adding up. Counts are damped (1 + log tf) and the vector L2-normalised,
-so a long text does not score higher just for being long.
+average instead of adding up. Counts are damped (1 + log tf), weighted by the bucket's
+inverse document frequency on the training prompts when the model has one, and the vector
+L2-normalised, so a long text does not score higher just for being long.
+
+Why IDF: without it the frequent character n-grams of any English sentence (" th", "the",
+"ing ") carry most of a vector's norm, so a short prompt's few telling n-grams are
+drowned, and which n-grams are "frequent" is learnt from the style of one corpus. Measured
+cross-dataset (trained on one corpus, tested on the other at 1% FPR) it is what lifted the
+detector over the TF-IDF baseline in both directions (bench/results/prompt-injection.md).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 _WORD = re.compile(r"\w+|[^\w\s]+")
+FloatVector = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -63,9 +71,9 @@ def ngrams(text: str, settings: FeatureSettings) -> list[str]:
 
 
 def hashed(
-    grams: list[str], settings: FeatureSettings
+    grams: list[str], settings: FeatureSettings, idf: FloatVector | None = None
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """Bucket indices and values (signed, damped, L2-normalised) of ``grams``."""
+    """Bucket indices and values (signed, damped, IDF-weighted, L2-normalised) of ``grams``."""
     counts: dict[int, float] = defaultdict(float)
     mask = settings.buckets - 1
     for gram in grams:
@@ -73,17 +81,19 @@ def hashed(
         counts[h & mask] += -1.0 if h >> 31 else 1.0
     idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
     raw = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-    return _weighted(idx, raw)
+    return _weighted(idx, raw, idf)
 
 
 def _weighted(
-    idx: npt.NDArray[np.int64], raw: npt.NDArray[np.float64]
+    idx: npt.NDArray[np.int64], raw: npt.NDArray[np.float64], idf: FloatVector | None = None
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """Signed counts per bucket to features: empty buckets dropped, 1 + log tf (sign
-    kept), L2-normalised."""
+    kept), times the bucket's IDF when given, L2-normalised."""
     keep = raw != 0
     idx, raw = idx[keep], raw[keep]
     vals = np.sign(raw) * (1.0 + np.log(np.abs(raw)))
+    if idf is not None:
+        vals *= idf[idx]
     norm = math.sqrt(float(vals @ vals))
     if norm > 0:
         vals /= norm
@@ -119,9 +129,9 @@ def _hash_word(word: str, char_min: int, char_max: int) -> tuple[int, ...]:
 
 
 def featurise(
-    text: str, settings: FeatureSettings
+    text: str, settings: FeatureSettings, idf: FloatVector | None = None
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """``hashed(ngrams(text))``, computed faster (cached per word, summed with numpy)."""
+    """``hashed(ngrams(text), idf)``, computed faster (cached per word, summed with numpy)."""
     words = _WORD.findall(text)[: settings.max_words]
     hashes: list[int] = []
     for word in words:
@@ -136,7 +146,20 @@ def featurise(
     h = np.asarray(hashes, dtype=np.int64)
     buckets, inverse = np.unique(h & (settings.buckets - 1), return_inverse=True)
     raw = np.bincount(inverse, weights=np.where(h >> 31, -1.0, 1.0)).astype(np.float64)
-    return _weighted(buckets, raw)
+    return _weighted(buckets, raw, idf)
+
+
+def smooth_idf(doc_freq: npt.NDArray[np.int64], documents: int) -> FloatVector:
+    """``1 + ln((1 + n) / (1 + df))`` per bucket seen in training (at least 1, so an n-gram
+    of every training prompt still counts a little), and 0 for a bucket never seen.
+
+    The model has no weight for an unseen bucket, so all counting it would do is dilute
+    the norm of the n-grams it does know, and as the rarest of all it would dilute most:
+    measured, the gibberish around a partly decoded rot13 or leetspeak prompt then
+    outweighed the instruction inside it (evasion 0.12 -> 0.39 for rot13). A fixed
+    vocabulary (scikit-learn's TF-IDF) drops unseen terms the same way."""
+    df = doc_freq.astype(np.float64)
+    return np.where(df > 0, 1.0 + np.log((1.0 + documents) / (1.0 + df)), 0.0)
 
 
 def bucket_of(gram: str, settings: FeatureSettings) -> int:

@@ -7,8 +7,9 @@ the most suspicious reading of the most suspicious piece decides. Text longer th
 ``cap`` is scored on its head and tail only; callers that must not let the middle pass
 unscanned (the gateway detector) refuse such text themselves.
 
-Weights are a float16 ``.npz`` read with ``allow_pickle=False`` and a JSON file of
-metadata (feature settings, training data, operating threshold, measured numbers).
+Weights (and, from format 2, the per-bucket IDF) are a float16 ``.npz`` read with
+``allow_pickle=False`` and a JSON file of metadata (feature settings, training data,
+operating threshold, measured numbers).
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from aisec.injection.features import FeatureSettings, bucket_of, featurise, hash
 from aisec.injection.normalise import View, views
 
 NAME = "prompt-injection"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Format 1 had no IDF (every bucket weighted 1): still readable.
+READABLE_FORMATS = (1, 2)
 DEFAULT_CAP = 20_000
 DEFAULT_WINDOW = 2_000
 # Windows overlap by 500 characters: a sentence cut by one is whole in the next.
@@ -116,12 +119,16 @@ class InjectionModel:
         window: int = DEFAULT_WINDOW,
         stride: int = DEFAULT_STRIDE,
         pack: int = DEFAULT_SENTENCE_PACK,
+        idf: npt.NDArray[np.floating[Any]] | None = None,
     ) -> None:
         if weights.shape != (settings.buckets,):
             raise ValueError(f"{weights.shape[0]} weights for {settings.buckets} buckets")
+        if idf is not None and idf.shape != (settings.buckets,):
+            raise ValueError(f"{idf.shape[0]} IDF values for {settings.buckets} buckets")
         if not 0 < stride <= window <= cap:
             raise ValueError("need 0 < stride <= window <= cap")
         self.weights = np.asarray(weights, dtype=np.float64)
+        self.idf = None if idf is None else np.asarray(idf, dtype=np.float64)
         self.bias = float(bias)
         self.settings = settings
         self.threshold = float(threshold)
@@ -147,11 +154,12 @@ class InjectionModel:
             raw = npz.read_bytes()
             meta_text = npz.with_suffix(".json").read_text(encoding="utf-8")
         meta = json.loads(meta_text)
-        if meta.get("format_version") != FORMAT_VERSION:
+        if meta.get("format_version") not in READABLE_FORMATS:
             raise ValueError(f"model format {meta.get('format_version')!r} is not supported")
         with np.load(io.BytesIO(raw), allow_pickle=False) as arrays:
             weights = arrays["weights"]
             bias = float(arrays["bias"][0])
+            idf = arrays["idf"] if "idf" in arrays.files else None
         scoring = meta.get("scoring", {})
         model = cls(
             weights,
@@ -163,25 +171,30 @@ class InjectionModel:
             window=int(scoring.get("window", DEFAULT_WINDOW)),
             stride=int(scoring.get("stride", DEFAULT_STRIDE)),
             pack=int(scoring.get("sentence_pack", DEFAULT_SENTENCE_PACK)),
+            idf=idf,
         )
         model.digest = hashlib.sha256(raw).hexdigest()
         return model
 
     def save(self, path: str | Path) -> tuple[Path, Path]:
-        """Write ``path``.npz (float16 weights) and ``path``.json (the metadata)."""
+        """Write ``path``.npz (float16 weights and IDF) and ``path``.json (the metadata)."""
         npz = Path(path).with_suffix(".npz")
         npz.parent.mkdir(parents=True, exist_ok=True)
         buffer = io.BytesIO()
-        np.savez_compressed(
-            buffer,
-            weights=self.weights.astype(np.float16),
-            bias=np.array([self.bias], dtype=np.float64),
-        )
+        weights = self.weights.astype(np.float16)
+        bias = np.array([self.bias], dtype=np.float64)
+        if self.idf is None:
+            np.savez_compressed(buffer, weights=weights, bias=bias)
+        else:
+            np.savez_compressed(buffer, weights=weights, bias=bias, idf=self.idf.astype(np.float16))
         npz.write_bytes(buffer.getvalue())
         meta = {
             **self.metadata,
             "format_version": FORMAT_VERSION,
-            "features": self.settings.as_json(),
+            "features": {**self.settings.as_json(), **(
+                {} if self.idf is None else
+                {"idf": "1 + ln((1 + n) / (1 + df)) per bucket seen in training, 0 for a "
+                        "bucket never seen; float16 in the .npz"})},
             "threshold": self.threshold,
             "scoring": {"cap": self.cap, "window": self.window, "stride": self.stride,
                         "sentence_pack": self.pack, "sentence_packs_above": PACK_ABOVE,
@@ -194,7 +207,7 @@ class InjectionModel:
     # -- scoring --------------------------------------------------------------------------
 
     def logit(self, view_text: str) -> float:
-        idx, vals = featurise(view_text, self.settings)
+        idx, vals = featurise(view_text, self.settings, self.idf)
         return float(self.weights[idx] @ vals) + self.bias
 
     def _best(self, text: str) -> tuple[float, View]:
@@ -218,7 +231,7 @@ class InjectionModel:
         """The deciding view and the n-grams that pushed its score up most."""
         z, view = self._best(str(text))
         grams = ngrams(view.text, self.settings)
-        idx, vals = hashed(grams, self.settings)
+        idx, vals = hashed(grams, self.settings, self.idf)
         contribution = dict(zip(idx.tolist(), (self.weights[idx] * vals).tolist(), strict=True))
         by_bucket: dict[int, str] = {}
         for gram in grams:

@@ -22,6 +22,7 @@ import numpy as np
 from aisec.core.errors import ConfigError, InputError
 from aisec.core.run import Measurement
 from aisec.validation.evaluate import Estimate, Evaluation, Options, evaluate
+from aisec.validation.labels import is_missing, label_column
 from aisec.validation.tabular_evasion import DEFAULT_EPSILONS, Constraints
 
 if TYPE_CHECKING:
@@ -33,8 +34,9 @@ if TYPE_CHECKING:
     from aisec.validation.windows import TimeAnalysis
 
 KIND = "validate"
-TRUE_WORDS = frozenset({"1", "1.0", "true", "yes", "y", "t", "malicious", "attack", "fraud"})
-FALSE_WORDS = frozenset({"0", "0.0", "false", "no", "n", "f", "benign", "normal", "legit"})
+TIME_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
+# Numeric times above this, read as seconds, lie after the year 5000: milliseconds or finer.
+_SECONDS_CEILING = 1e11
 
 
 @dataclass
@@ -43,6 +45,11 @@ class TimeSpec:
     windows: int | None = None
     window_seconds: float | None = None
     fpr: float | None = None  # default: the first operating FPR
+    unit: str = "s"  # what a numeric time counts: s, ms, us or ns (dates need none)
+
+    def __post_init__(self) -> None:
+        if self.unit not in TIME_UNITS:
+            raise ConfigError(f"time unit {self.unit!r}: expected one of {', '.join(TIME_UNITS)}")
 
 
 @dataclass
@@ -74,9 +81,14 @@ def validate(spec: ValidationSpec) -> PlanReport:
     frame = table.frame
     labels = label_column(frame, spec.label, spec.positive)
     categories = _categories(frame, spec.category)
-    times = _times(frame, spec.time.column) if spec.time is not None else None
     run = Run(kind=KIND, targets=[s.name for s in spec.sources], tool_version=__version__,
               config=_config(spec))  # fmt: skip
+    # The dashboard's leaderboard ranks detectors on exactly the same data.
+    run.config["data_sha256"] = table.sha256
+    run.config["requirements"] = [t.describe() for t in spec.thresholds]
+    times = None
+    if spec.time is not None:
+        times = _times(frame, spec.time.column, spec.time.unit, run.warnings)
     if table.truncated:
         run.warnings.append(
             f"{spec.data} holds more than {spec.max_rows} rows (or 256 MB of them): "
@@ -85,6 +97,8 @@ def validate(spec: ValidationSpec) -> PlanReport:
     outcomes: list[TestOutcome] = []
     for source in spec.sources:
         outcomes.extend(_validate_one(source, frame, labels, categories, times, spec))
+    # Described again once scored: a trained detector knows its training data only then.
+    run.config["detectors"] = [s.describe() for s in spec.sources]
     run.errors.extend(_judge(outcomes, spec.thresholds))
     for outcome in outcomes:
         run.measurements.extend(outcome.measurements)
@@ -105,41 +119,12 @@ def validate(spec: ValidationSpec) -> PlanReport:
     return report
 
 
-def label_column(frame: pd.DataFrame, column: str, positive: str | None) -> np.ndarray:
-    """Booleans, True for malicious: rows equal to ``positive``, or, without it, labels
-    that read as 0/1, true/false, benign/malicious."""
-    if column not in frame.columns:
-        raise InputError(f"no label column {column!r}", hint=f"columns: {list(frame.columns)[:20]}")
-    raw = ["" if _missing(v) else str(v).strip() for v in frame[column].tolist()]
-    if "" in raw:
-        row = raw.index("")
-        raise InputError(
-            f"label column {column!r}: row {row + 1} has no label "
-            f"({raw.count('')} rows without one)",
-            hint="label every row, or leave the unlabelled rows out of the file",
-        )
-    if positive is not None:
-        wanted = positive.strip()
-        number = _number(wanted)
-        if number is not None and all(_number(v) is not None for v in raw):
-            return np.array([_number(v) == number for v in raw], dtype=bool)
-        return np.array([v == wanted for v in raw], dtype=bool)
-    words = {v.lower() for v in raw}
-    if words <= TRUE_WORDS | FALSE_WORDS:
-        return np.array([v.lower() in TRUE_WORDS for v in raw], dtype=bool)
-    sample = ", ".join(sorted(words)[:6])
-    raise InputError(
-        f"label column {column!r} holds {sample}: which of them means malicious?",
-        hint="say it with --positive VALUE",
-    )
-
-
 def _categories(frame: pd.DataFrame, column: str | None) -> list[str | None] | None:
     if column is None:
         return None
     if column not in frame.columns:
         raise InputError(f"no category column {column!r}")
-    return [None if _missing(v) or str(v) == "" else _text(v) for v in frame[column]]
+    return [None if is_missing(v) or str(v) == "" else _text(v) for v in frame[column]]
 
 
 def _text(value: Any) -> str:
@@ -149,28 +134,22 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _number(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-def _missing(value: Any) -> bool:
-    """None, or a float NaN (pandas' empty cell)."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _times(frame: pd.DataFrame, column: str) -> np.ndarray:
-    """Seconds: a numeric column as it is, or dates and times read as UTC."""
+def _times(frame: pd.DataFrame, column: str, unit: str, warnings: list[str]) -> np.ndarray:
+    """Seconds: a numeric column in ``unit``, or dates and times read as UTC."""
     import pandas as pd
 
     if column not in frame.columns:
         raise InputError(f"no time column {column!r}")
     numbers = pd.to_numeric(frame[column], errors="coerce")
     if numbers.notna().all():
-        return np.asarray(numbers.to_numpy(dtype=np.float64), dtype=np.float64)
+        seconds = numbers.to_numpy(dtype=np.float64) * TIME_UNITS[unit]
+        if unit == "s" and seconds.size and float(np.nanmax(np.abs(seconds))) > _SECONDS_CEILING:
+            warnings.append(
+                f"time column {column!r} read as seconds reaches {np.nanmax(seconds):.3g}, "
+                "after the year 5000: if it counts milliseconds or finer, say so with "
+                "--time-unit ms (or us, ns)"
+            )
+        return np.asarray(seconds, dtype=np.float64)
     moments = pd.to_datetime(frame[column], errors="coerce", utc=True)
     if moments.isna().any():
         row = int(np.flatnonzero(moments.isna().to_numpy())[0])
@@ -205,7 +184,7 @@ def _validate_one(
                  **({"reliability": evaluation.calibration["reliability"]}
                     if evaluation.calibration else {}),
                  "scoring_seconds": scored},
-        notes=list(evaluation.warnings),
+        notes=[*getattr(source, "notes", []), *evaluation.warnings],
     )  # fmt: skip
     outcome.seconds = time.perf_counter() - started
     outcomes = [outcome]

@@ -10,7 +10,6 @@ import json
 import math
 import shlex
 import shutil
-import subprocess
 import tempfile
 import weakref
 from collections.abc import Callable, Iterator
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
 
 COMMAND_TIMEOUT = 3600.0  # seconds for a whole scoring command
 MAX_SCORE_LINE = 1 << 16
+OUTPUT_PER_ROW = 256  # bytes a command may print per row: a number, padding, a stray word
 
 
 class ScoreSource(Protocol):
@@ -42,18 +42,16 @@ class ScoreSource(Protocol):
 
 def source_texts(source: ScoreSource, frame: pd.DataFrame) -> list[str]:
     """The text column a text scorer reads."""
-    column = source.text if isinstance(source, PromptInjectionScores) else source.inputs[0]  # type: ignore[attr-defined]
-    return text_column(frame, column)
+    return text_column(frame, str(getattr(source, "text_input", "")))
 
 
-def text_scorer(source: ScoreSource) -> Any:
+def text_scorer(source: ScoreSource) -> Callable[[list[str]], np.ndarray] | None:
     """The source's ``score_texts`` when it scores free text (for the rewrite families),
-    else None."""
-    if isinstance(source, PromptInjectionScores):
-        return source.score_texts
-    if isinstance(source, CommandScores | HttpScores) and source.texts:
-        return source.score_texts
-    return None
+    else None. A text scorer names its one text column as ``text_input``."""
+    if not getattr(source, "text_input", None):
+        return None
+    scorer: Callable[[list[str]], np.ndarray] = source.score_texts  # type: ignore[attr-defined]
+    return scorer
 
 
 @dataclass
@@ -181,6 +179,10 @@ class PromptInjectionScores:
         self._model = InjectionModel.load()
         self.digest = self._model.digest
 
+    @property
+    def text_input(self) -> str:
+        return self.text
+
     def describe(self) -> dict[str, Any]:
         return {"kind": "builtin", "name": self.name, "detector": "prompt-injection",
                 "sha256": self.digest, "version": self._model.version}  # fmt: skip
@@ -219,9 +221,9 @@ class CommandScores:
         return self._run(frame[self.inputs].to_dict(orient="records"))
 
     @property
-    def texts(self) -> bool:
+    def text_input(self) -> str | None:
         """One input column: rewritten texts can be sent in it."""
-        return len(self.inputs) == 1
+        return self.inputs[0] if len(self.inputs) == 1 else None
 
     def score_texts(self, texts: list[str]) -> np.ndarray:
         return self._run([{self.inputs[0]: t} for t in texts])
@@ -232,19 +234,28 @@ class CommandScores:
                        ensure_ascii=False, allow_nan=False) + "\n"
             for r in records
         )  # fmt: skip
+        from aisec.validation.bounded_run import run_bounded
+
+        limit = MAX_SCORE_LINE + OUTPUT_PER_ROW * len(records)
         try:
-            done = subprocess.run(  # the user's own command, no shell
-                self.argv, input=feed, capture_output=True, text=True, timeout=self.timeout,
-                check=False,
-            )  # fmt: skip
+            done = run_bounded(self.argv, feed.encode("utf-8"), max_stdout=limit,
+                               timeout=self.timeout)  # fmt: skip
         except FileNotFoundError:
             raise ConfigError(f"cannot run {self.argv[0]!r}: not found") from None
-        except subprocess.TimeoutExpired:
-            raise InputError(f"{self.argv[0]} did not finish within {self.timeout:g} s") from None
+        except OSError as exc:
+            raise ConfigError(f"cannot run {self.argv[0]!r}: {exc.strerror or exc}") from None
+        if done.timed_out:
+            raise InputError(f"{self.argv[0]} did not finish within {self.timeout:g} s")
+        if done.overflowed:
+            raise InputError(
+                f"{self.argv[0]} printed more than {limit} bytes for {len(records)} rows",
+                hint="print exactly one number per input line, in order",
+            )
         if done.returncode != 0:
-            tail = done.stderr.strip().splitlines()[-1:] or [""]
+            tail = done.stderr_tail.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
             raise InputError(f"{self.argv[0]} exited with {done.returncode}: {tail[0][:300]}")
-        lines = [ln for ln in done.stdout.splitlines() if ln.strip()]
+        stdout = done.stdout.decode("utf-8", "replace")
+        lines = [ln for ln in stdout.splitlines() if ln.strip()]
         if len(lines) != len(records):
             raise InputError(
                 f"{self.argv[0]} printed {len(lines)} scores for {len(records)} rows",
@@ -301,8 +312,8 @@ class HttpScores:
                 "inputs": self.inputs, "headers": sorted(self.headers)}  # fmt: skip
 
     @property
-    def texts(self) -> bool:
-        return len(self.inputs) == 1
+    def text_input(self) -> str | None:
+        return self.inputs[0] if len(self.inputs) == 1 else None
 
     def score(self, frame: pd.DataFrame) -> np.ndarray:
         missing = [c for c in self.inputs if c not in frame.columns]

@@ -14,6 +14,7 @@ PAGES = (
     "inventory_pages",
     "findings_pages",
     "runs_pages",
+    "validation_pages",
     "classification_pages",
     "risk_pages",
     "gate_pages",

@@ -26,6 +26,7 @@ NAVIGATION = (
     ("/systems", "Inventory", Permission.READ),
     ("/findings", "Findings", Permission.READ),
     ("/runs", "Runs", Permission.READ),
+    ("/validation", "Validation", Permission.READ),
     ("/risks", "Risks", Permission.READ),
     ("/gates", "Gates & approvals", Permission.READ),
     ("/gateway", "Gateway", Permission.READ),
