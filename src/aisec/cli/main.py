@@ -24,6 +24,8 @@ from aisec.cli import (
     gateway_cmd,
     govern_cmd,
     inventory_cmd,
+    redteam_cmd,
+    redteam_run_cmd,
     scan_cmd,
     serve_cmd,
     sign_cmd,
@@ -58,6 +60,9 @@ app.command("gate")(gate_cmd.gate_command)
 app.command("serve")(serve_cmd.serve)
 app.add_typer(users_cmd.app, name="users")
 app.add_typer(gateway_cmd.app, name="gateway")
+redteam_cmd.app.command("run")(redteam_run_cmd.run)
+redteam_cmd.app.command("probes")(redteam_run_cmd.probes)
+app.add_typer(redteam_cmd.app, name="redteam")
 
 
 @app.command("version")

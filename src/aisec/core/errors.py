@@ -20,11 +20,16 @@ what to do next::
     ├── AccessError                 AISEC-E700  the server refuses a request (HTTP 401/403)
     │   ├── AuthRequired            AISEC-E701  no valid session or API key (HTTP 401)
     │   └── AccessDenied            AISEC-E702  the user's role does not allow it (HTTP 403)
-    └── GatewayRefusal              AISEC-E710  the inference gateway answers instead of the model
-        ├── RequestRefused          AISEC-E711  a request the gateway cannot read (HTTP 400/413/422)
-        ├── BlockedByDetector       AISEC-E712  a detector's verdict blocks it (HTTP 403)
-        ├── RateLimited             AISEC-E713  over the key's rate or quota (HTTP 429)
-        └── UpstreamUnavailable     AISEC-E714  the model's server cannot answer (HTTP 502/503/504)
+    ├── GatewayRefusal              AISEC-E710  the inference gateway answers instead of the model
+    │   ├── RequestRefused          AISEC-E711  a request the gateway cannot read (HTTP 400/413/422)
+    │   ├── BlockedByDetector       AISEC-E712  a detector's verdict blocks it (HTTP 403)
+    │   ├── RateLimited             AISEC-E713  over the key's rate or quota (HTTP 429)
+    │   └── UpstreamUnavailable     AISEC-E714  the model's server cannot answer (HTTP 502/503/504)
+    └── TargetError                 AISEC-E800  a red-team target cannot give an answer
+        ├── TargetUnavailable       AISEC-E801  no connection, a timeout, HTTP 429/5xx (retried)
+        ├── TargetRefused           AISEC-E802  HTTP 4xx other than 429, a redirect (not retried)
+        ├── TargetAnswerInvalid     AISEC-E803  an answer too large or not in the expected shape
+        └── BudgetExhausted         AISEC-E804  the next request would pass the budget (not sent)
 
 Analysis errors never escape a scan: the engine turns them into findings or skipped
 entries for the artefact concerned, so one hostile file cannot stop a scan.
@@ -161,6 +166,43 @@ class UpstreamUnavailable(GatewayRefusal):
     status = 503
 
 
+class TargetError(AisecError):
+    """A red-team target (an LLM endpoint, an HTTP service, a Python function) cannot give
+    an answer. ``status`` is the HTTP status when there is one; ``retryable`` says whether
+    sending the same request again may succeed; ``retry_after`` is the server's
+    Retry-After in seconds."""
+
+    code = "AISEC-E800"
+    retryable = False
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, status: int | None = None,
+        retry_after: float | None = None, retryable: bool | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__(message, hint=hint)
+        self.status = status
+        self.retry_after = retry_after
+        if retryable is not None:
+            self.retryable = retryable
+
+
+class TargetUnavailable(TargetError):
+    code = "AISEC-E801"
+    retryable = True
+
+
+class TargetRefused(TargetError):
+    code = "AISEC-E802"
+
+
+class TargetAnswerInvalid(TargetError):
+    code = "AISEC-E803"
+
+
+class BudgetExhausted(TargetError):
+    code = "AISEC-E804"
+
+
 ALL_ERRORS: tuple[type[AisecError], ...] = (
     AisecError,
     ConfigError,
@@ -182,4 +224,9 @@ ALL_ERRORS: tuple[type[AisecError], ...] = (
     BlockedByDetector,
     RateLimited,
     UpstreamUnavailable,
+    TargetError,
+    TargetUnavailable,
+    TargetRefused,
+    TargetAnswerInvalid,
+    BudgetExhausted,
 )

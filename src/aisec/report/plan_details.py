@@ -9,7 +9,9 @@ shape of the data alone decides how it is shown:
 * a dict of flat dicts and scalars: a key/value table, a nested dict inline as ``k=v``;
 * a dict of those (evasion's ``perturbation``: attack → epsilon → sizes): one row per pair
   of keys;
-* top-level scalars and lists of scalars: one key/value table.
+* top-level scalars and lists of scalars: one key/value table;
+* a list of records holding a ``transcript`` (conversations): one table per conversation
+  (:mod:`aisec.report.plan_transcripts`).
 
 Anything deeper is left to the JSON report, which always has it all. A value that is a
 short list of scalars counts as flat: it reads inline (``sex, age``). Every text passes
@@ -155,6 +157,8 @@ def _mapping(key: str, value: Mapping[Any, Any]) -> DetailTable | None:
 
 def detail_tables(details: Mapping[str, Any]) -> tuple[list[DetailTable], list[str]]:
     """The tables for ``details``, and the keys too deep to show (for a "see the JSON" line)."""
+    from aisec.report.plan_transcripts import is_transcripts, transcript_tables
+
     tables: list[DetailTable] = []
     omitted: list[str] = []
     loose: list[tuple[object, Cell]] = []
@@ -165,6 +169,9 @@ def detail_tables(details: Mapping[str, Any]) -> tuple[list[DetailTable], list[s
         table: DetailTable | None = None
         if _is_cell(value):
             loose.append((key, _cell(value)))
+            continue
+        if is_transcripts(value):
+            tables.extend(transcript_tables(name, value))
             continue
         if isinstance(value, list) and value and all(_is_flat(v) for v in value):
             table = _records(name, value)

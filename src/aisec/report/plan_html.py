@@ -170,5 +170,7 @@ def render_plan_html(report: PlanReport) -> str:
 
 
 def _kind(report: PlanReport) -> str:
-    """What the report is of: a test plan, or a detector validation (same structure)."""
-    return "validation" if getattr(report.run, "kind", "") == "validate" else "test"
+    """What the report is of: a test plan, a detector validation or a red-team campaign
+    (the same structure)."""
+    kind = getattr(report.run, "kind", "")
+    return {"validate": "validation", "redteam": "red-team"}.get(kind, "test")

@@ -105,9 +105,11 @@ def _test_types(store: Store, run: StoredRun) -> set[str]:
 
 
 def measured_runs(store: Store, system: str) -> list[StoredRun]:
-    """The system's runs that measured a model or a detector: test plans (``aisec test``)
-    and detector validations (``aisec validate``), newest first."""
-    runs = [*store.runs.for_system(system, "test"), *store.runs.for_system(system, "validate")]
+    """The system's runs that measured a model, a detector or an application: test plans
+    (``aisec test``), detector validations (``aisec validate``) and red-team campaigns
+    (``aisec redteam run``), newest first."""
+    runs = [run for kind in ("test", "validate", "redteam")
+            for run in store.runs.for_system(system, kind)]  # fmt: skip
     return sorted(runs, key=lambda run: run.started_at, reverse=True)
 
 

@@ -22,7 +22,7 @@ from aisec.store.tracking import FindingFilter
 
 router = APIRouter()
 PAGE = 50
-RUN_KINDS = ("scan", "test", "validate", "data-check", "discover")
+RUN_KINDS = ("scan", "test", "validate", "redteam", "data-check", "discover")
 
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 Limit = Annotated[int, Query(ge=1, le=500)]

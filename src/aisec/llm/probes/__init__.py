@@ -1,0 +1,1 @@
+"""Red-team probes: one check per family of attacks on an LLM application."""

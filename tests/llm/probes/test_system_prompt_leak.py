@@ -1,0 +1,29 @@
+"""The system prompt leak probe family against the shipped simulator: it finds the weakness when
+it is on, never when it is off or in the hardened variant, and its attacks are a pure
+function of the seed."""
+
+from __future__ import annotations
+
+from probe_support import assert_finds_only_its_weakness
+
+from aisec.llm.probes.base import ProbeContext
+from aisec.llm.probes.system_prompt_leak import SystemPromptLeak
+
+CONTEXT = ProbeContext(seed=3, canaries=("NW-CANARY-1234",))
+
+
+def test_finds_its_weakness_and_nothing_else():
+    assert_finds_only_its_weakness(SystemPromptLeak.family, at_least=0.8)
+
+
+def test_attacks_are_reproducible_and_limited():
+    attempts = SystemPromptLeak().attempts(CONTEXT)
+    assert attempts and [a.id for a in attempts] == [
+        a.id for a in SystemPromptLeak().attempts(CONTEXT)
+    ]
+    assert len({a.id for a in attempts}) == len(attempts)
+    assert all(
+        a.probe == SystemPromptLeak.id and a.family == SystemPromptLeak.family for a in attempts
+    )
+    limited = SystemPromptLeak(variants=1).attempts(CONTEXT)
+    assert len(limited) == 1 and limited[0].id in {a.id for a in attempts}
