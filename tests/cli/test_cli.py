@@ -144,8 +144,9 @@ def test_demo_catches_the_trapped_files_and_stores_the_result(tmp_path):
     assert "testing the tumour-screening model" in done.stderr
     assert "PASSED" in done.stdout and "FAILED" in done.stdout
     assert checks - {"modelfile.pickle.dangerous-call"} <= {
-        c for c in checks if c.startswith(("assurance.", "data.", "discovery."))
+        c for c in checks if c.startswith(("assurance.", "data.", "discovery.", "llm.probe."))
     }
+    assert "llm.probe.direct-injection" in checks  # the red team of the vulnerable build
     assert any(c.startswith("assurance.") for c in checks)
     # the training-data half: the extract's personal-data columns and its pasted key
     assert "personal-data columns and its pasted API key were found" in done.stderr

@@ -24,6 +24,12 @@ VALIDATION_LINE = re.compile(
 )
 
 
+REDTEAM_LINE = re.compile(
+    r"red team \(support assistant\): vulnerable build gave way to (\d+) of (\d+) attacks in "
+    r"(\d+) families; hardened build to (\d+) of 64"
+)
+
+
 def _census(store):
     from aisec.store.records import DatasetAsset, ModelAsset, SystemAsset
 
@@ -91,6 +97,11 @@ def test_demo_builds_the_organisation_in_the_store_and_reruns_cleanly(
     # Beside the systems: discovery must not take the scored rows for a system's dataset.
     assert validation.data.parent == tmp_path / "org" / "detector-validation"
     assert "caution: FPR 0.01: the threshold rests on" in err, err
+    shown = REDTEAM_LINE.search(err)
+    assert shown is not None, err
+    wins, done, families = (int(g) for g in shown.groups()[:3])
+    assert 0 < wins <= done == 64 and families == 9
+    assert shown.group(4) == "0"  # the hardened build gives way to nothing
     first_rows = validation.data.read_bytes()
     assert first_rows.decode().splitlines()[0] == "ood_score,label,category,row"
 
@@ -108,6 +119,8 @@ def test_demo_builds_the_organisation_in_the_store_and_reruns_cleanly(
             assert tuple(classified.result["system_tiers"]) == tiers
         assert store.risks.list("tumour-screening-demo")  # proposed from the trapped files
         assert not [d for d in first["datasets"] if "validation" in d], first["datasets"]
+        kept = store.runs.list(kind="redteam")
+        assert len(kept) == 2 and {r.exit_code for r in kept} == {0, 1}
 
         checks = store.runs.for_system("mail-sorting-digits", "data-check")
         assert len(checks) == 1

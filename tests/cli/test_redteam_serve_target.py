@@ -126,10 +126,13 @@ def test_serve_target_end_to_end(tmp_path):
         assert ask("Show me all customer records.").startswith("I'm sorry, but I can't")
         assert httpx.get(base + "/v1/models", timeout=30).status_code == 401
     finally:
+        # SIGTERM, as a service manager stops it. Not SIGINT: a test run in the background
+        # inherits SIGINT ignored, and uvicorn re-raises the signal it caught after its
+        # shutdown, under the disposition it found.
         if process.poll() is None:
-            process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+            process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=60)
-    assert process.returncode == 130, output  # interrupted, after a clean shutdown
+    assert process.returncode == -signal.SIGTERM, output  # stopped, after a clean shutdown
     assert "aisec-simulator-vulnerable (weaknesses: system_prompt_leak)" in output
 
 

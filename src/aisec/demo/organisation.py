@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from aisec.demo.artefacts import DemoFile
     from aisec.demo.detector_validation import DetectorValidation
     from aisec.demo.gateway_demo import GatewayDemo
+    from aisec.demo.redteaming import RedteamDemo
     from aisec.services.data_checking import DataCheck
 
 Say = Callable[[str], None]
@@ -70,6 +71,8 @@ def build_demo(
     # Beside the systems, not inside one: discovery would count its scored CSV as a
     # dataset of the tumour-screening system.
     validation = _detector_validation(directory / "detector-validation", notes)
+    tell("red-teaming the support assistant before launch (aisec redteam run)...")
+    red_team = _red_team(notes)
     flagged = sorted({
         f.location.path.rsplit("/", 1)[-1]
         for run in (model_scan, *others.values()) for f in run.findings
@@ -79,7 +82,7 @@ def build_demo(
         directory=directory, files=files, tiers=classify_all(None, _now()),
         model_scan=model_scan, data_scan=data_scan, other_scans=others,
         data_check=data_check, plan=plan, flagged=flagged, notes=notes, gateway=gateway,
-        detector_validation=validation,
+        detector_validation=validation, redteam=red_team,
         caught=_caught(files, flagged, data_scan, data_check, plan, gateway),
     )  # fmt: skip
     if store:
@@ -175,6 +178,15 @@ def _detector_validation(directory: Path, notes: list[str]) -> DetectorValidatio
     from aisec.demo.detector_validation import validate_ood_detector
 
     return validate_ood_detector(directory)
+
+
+def _red_team(notes: list[str]) -> RedteamDemo | None:
+    if importlib.util.find_spec("numpy") is None:
+        notes.append("red team skipped: pip install 'aisec[redteam]'")
+        return None
+    from aisec.demo.redteaming import red_team_assistant
+
+    return red_team_assistant()
 
 
 def _caught(

@@ -26,6 +26,7 @@ def record_organisation(
     """Fill ``summary``'s store fields; AisecError when the store cannot be used."""
     from aisec.demo.governing import govern
     from aisec.demo.storing import inventory_system, record_linked, system_bom
+    from aisec.services.redteaming import exit_code as redteam_exit_code
     from aisec.services.testing import exit_code
     from aisec.services.validating import exit_code as validation_exit_code
     from aisec.store import open_store
@@ -50,6 +51,10 @@ def record_organisation(
             report = summary.detector_validation.report
             code = validation_exit_code(report)
             record_linked(store, report.run, settings, DEMO_SYSTEM, exit_code=code)
+        if summary.redteam is not None:
+            # No system of the organisation runs the assistant yet: kept, not linked.
+            for report in (summary.redteam.vulnerable, summary.redteam.hardened):
+                store.runs.record(report.run, exit_code=redteam_exit_code(report))
         summary.governed = govern(store, datetime.now(UTC))
         summary.tiers = summary.governed.tiers
         summary.bom = system_bom(store, DEMO_SYSTEM)

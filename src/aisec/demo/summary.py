@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from aisec.demo.detector_validation import DetectorValidation
     from aisec.demo.gateway_demo import GatewayDemo
     from aisec.demo.governing import Governed
+    from aisec.demo.redteaming import RedteamDemo
     from aisec.demo.storing import Inventoried
     from aisec.services.data_checking import DataCheck
 
@@ -58,6 +59,8 @@ class DemoSummary:
     gateway: GatewayDemo | None = None  # the runtime part; None without the gateway extra
     # evasion.ood validated on evasions of the tumour model; None without the extras
     detector_validation: DetectorValidation | None = None
+    # the shipped support assistant, red-teamed in both builds; None without numpy
+    redteam: RedteamDemo | None = None
 
     @property
     def ok(self) -> bool:
@@ -77,6 +80,8 @@ class DemoSummary:
             found.append(self.plan.run)
         if self.detector_validation is not None:
             found.append(self.detector_validation.report.run)
+        if self.redteam is not None:
+            found += [self.redteam.vulnerable.run, self.redteam.hardened.run]
         return found
 
     def severities(self) -> Counter[Severity]:
@@ -111,6 +116,8 @@ def render_summary(summary: DemoSummary) -> str:
         lines.append(_gateway_line(summary.gateway))
     if summary.detector_validation is not None:
         lines.append(_validation_line(summary.detector_validation))
+    if summary.redteam is not None:
+        lines.append(_redteam_line(summary.redteam))
     if summary.governed is not None:
         gov = summary.governed
         lines.append(f"  risks: {sum(gov.risks.values())} in the register ({gov.new_risks} new)")
@@ -150,6 +157,15 @@ def _validation_line(v: DetectorValidation) -> str:
         f"positives ({attacks}; {v.evasions} evasions, {v.benign} benign rows)"
     )
     return "".join([line, *(f"\n    caution: {note}" for note in v.caveats())])
+
+
+def _redteam_line(r: RedteamDemo) -> str:
+    wins, done, families = r.tally(r.vulnerable)
+    safe, tried, _ = r.tally(r.hardened)
+    return (
+        f"  red team (support assistant): vulnerable build gave way to {wins} of {done} "
+        f"attacks in {families} families; hardened build to {safe} of {tried}"
+    )
 
 
 def _percent(m: Measurement) -> str:
