@@ -219,7 +219,7 @@ def test_usage_errors_exit_2(capsys, argv, message):
 def test_a_target_file_with_a_misspelt_budget_is_refused(tmp_path, capsys):
     target = tmp_path / "target.yaml"
     target.write_text(f"kind: callable\nfunction: {VULNERABLE}\npolicy: {{max_request: 5}}\n")
-    code, _, err = run(capsys, "--target", target)
+    code, _, err = run(capsys, "--target", target, "--trust")
     assert code == 2 and "unknown key 'max_request'" in err
 
 
@@ -393,3 +393,22 @@ def test_an_unreachable_judge_leaves_attacks_undecided_not_defended(tmp_path, ca
     assert "judge unavailable" in " ".join(family["details"]["error_examples"])
     assert report["run"]["config"]["judge"]["url"] == "http://127.0.0.1:9/v1"
     assert code == 3 and "no attempt could be completed" in err
+
+
+def test_a_target_file_naming_python_code_needs_trust(tmp_path, capsys, canaries):
+    target = tmp_path / "target.yaml"
+    target.write_text(f"kind: callable\nfunction: {HARDENED}\n")
+    code, _, err = run(capsys, "--target", target, "--probe", "jailbreak")
+    assert code == 2 and "--trust" in err
+    code, _, err = run(capsys, "--target", target, "--probe", "jailbreak", "--trust")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("line", ['stream: "false"', "tools: 1", "headers_env: [a]", "url: 5"])
+def test_target_file_values_of_the_wrong_type_are_refused(tmp_path, capsys, line):
+    target = tmp_path / "target.yaml"
+    target.write_text(
+        f"kind: openai\nmodel: m\n{'' if line.startswith('url') else 'url: http://127.0.0.1:9/v1'}\n{line}\n"
+    )
+    code, _, err = run(capsys, "--target", target)
+    assert code == 2, err

@@ -70,6 +70,10 @@ def run(
         bool, typer.Option("--no-tools", help="The target takes no tool definitions.")
     ] = False,
     seed: Annotated[int, typer.Option(help="Seed of the attacks: same seed, same attacks.")] = 0,
+    trust: Annotated[
+        bool,
+        typer.Option(help="Allow a --target file to name Python code to import (kind: callable)."),
+    ] = False,
     rate: Annotated[
         float | None, typer.Option(min=0.01, help="At most this many requests a second.")
     ] = None,
@@ -163,7 +167,7 @@ def run(
     built = build_target(TargetOptions(
         file=target, openai=openai, model=model, api_key_env=api_key_env, callable=python,
         rate=rate, concurrency=concurrency, max_requests=max_requests, max_tokens=max_tokens,
-        max_cost=max_cost, cache=cache, seed=seed,
+        max_cost=max_cost, cache=cache, seed=seed, trust=trust,
     ))  # fmt: skip
     planted = tuple(dict.fromkeys([*built.canaries, *read_canaries(canaries), *(canary or [])]))
     context = ProbeContext(seed=seed, canaries=planted, tools=built.tools and not no_tools)

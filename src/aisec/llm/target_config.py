@@ -49,6 +49,7 @@ class TargetOptions:
     max_cost: float | None = None
     cache: bool = True
     seed: int = 0
+    trust: bool = False  # a target file may name Python code to import
 
 
 @dataclass
@@ -66,6 +67,12 @@ def build_target(options: TargetOptions) -> BuiltTarget:
                          "--callable MODULE:FUNCTION")  # fmt: skip
     if options.file is not None:
         spec = read_spec(options.file)
+        if spec.get("kind") == "callable" and not options.trust:
+            # A target file can come with a repository; importing the code it names runs it.
+            raise ConfigError(
+                f"{options.file} names Python code to import ({spec.get('function')!r})",
+                hint="pass --trust if you wrote it or reviewed it, or use --callable",
+            )
     elif options.openai is not None:
         if not options.model:
             raise UsageError("--openai needs --model NAME")
@@ -82,6 +89,27 @@ def build_target(options: TargetOptions) -> BuiltTarget:
         raise ConfigError("target: canaries must be a list of non-empty strings")
     tools = bool(spec.get("tools", target.supports_tools)) and target.supports_tools
     return BuiltTarget(Guarded(target, policy), tuple(canaries), tools, spec)
+
+
+BOOLEANS = ("stream", "tools")
+
+
+def _check_types(path: Path, data: dict[str, Any]) -> None:
+    """Refuse what YAML reads but does not mean: ``stream: "false"`` is a true string."""
+    for key in BOOLEANS:
+        if key in data and not isinstance(data[key], bool):
+            raise ConfigError(f"{path}: {key} must be true or false, not {data[key]!r}")
+    if "cache" in data and not isinstance(data["cache"], bool | str):
+        raise ConfigError(f"{path}: cache must be true, false or a file path")
+    headers = data.get("headers_env")
+    if headers is not None and not (
+        isinstance(headers, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                          for k, v in headers.items())
+    ):  # fmt: skip
+        raise ConfigError(f"{path}: headers_env must map header names to variable names")
+    for key in ("url", "model", "api_key_env", "function", "answer", "method", "name"):
+        if key in data and not isinstance(data[key], str):
+            raise ConfigError(f"{path}: {key} must be a string")
 
 
 def read_spec(path: Path) -> dict[str, Any]:
@@ -102,6 +130,7 @@ def read_spec(path: Path) -> dict[str, Any]:
         raise ConfigError(
             f"{path}: unknown key {unknown[0]!r}", hint=f"keys: {', '.join(sorted(KEYS))}"
         )
+    _check_types(path, data)
     return data
 
 

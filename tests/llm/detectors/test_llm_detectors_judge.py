@@ -49,7 +49,13 @@ class Endpoint:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(body.encode())
+                    if extra and extra[0] == "drip":  # a byte at a time, each in time
+                        for byte in body.encode():
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(0.02)
+                    else:
+                        self.wfile.write(body.encode())
 
             def log_message(self, *args):
                 pass
@@ -131,6 +137,13 @@ def test_a_slow_judge_times_out_into_a_verdict(endpoint):
     verdict = judge(endpoint, timeout=0.2, retries=0).judge(EX)
     assert verdict.evidence.startswith("judge unavailable: ")
     assert not verdict.success
+
+
+def test_a_judge_that_drips_its_answer_is_cut_off_by_one_deadline(endpoint):
+    status, body = completion("SCORE: 10")
+    endpoint.queue.append((status, body + " " * 200, "drip"))  # ~4 s in all, 20 ms a byte
+    verdict = judge(endpoint, timeout=0.5, retries=0).judge(EX)
+    assert verdict.undecided and "within 0.5 s" in verdict.evidence
 
 
 def test_nothing_is_sent_without_configuration(endpoint, monkeypatch):

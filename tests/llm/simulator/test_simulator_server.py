@@ -175,3 +175,21 @@ def test_a_streamed_flood_arrives_whole(client):
     content, _, finish = assembled(events(chat(client, messages, stream=True).text))
     assert (content, finish) == (whole["message"]["content"], whole["finish_reason"])
     assert len(content) > 100_000
+
+
+def test_a_body_nested_too_deeply_is_a_400_not_a_crash(client):
+    deep = b'{"model": "x", "messages": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    response = client.post("/v1/chat/completions", content=deep,
+                           headers={"Content-Type": "application/json"})  # fmt: skip
+    assert response.status_code in (400, 413)
+    assert "error" in response.json()
+
+
+def test_a_non_ascii_key_can_be_used():
+    key = "clé-sécrète-42"
+    with served(VULNERABLE, api_key=key) as base:
+        ok = httpx.get(base + "/v1/models", headers={"Authorization": f"Bearer {key}".encode()},
+                       timeout=30)  # fmt: skip
+        wrong = httpx.get(base + "/v1/models", headers={"Authorization": "Bearer cle"},
+                          timeout=30)  # fmt: skip
+    assert ok.status_code == 200 and wrong.status_code == 401

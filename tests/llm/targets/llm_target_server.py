@@ -26,6 +26,7 @@ class Call:
     method: str
     headers: dict[str, str]
     body: bytes
+    query: str = ""
 
     def json(self):
         return json.loads(self.body)
@@ -65,7 +66,8 @@ class Scenarios:
             return
         body = await request.body()
         call = Call(len(scenario.calls) + 1, "/" + (parts[3] if len(parts) > 3 else ""),
-                    request.method, dict(request.headers), body)  # fmt: skip
+                    request.method, dict(request.headers), body,
+                    request.url.query)  # fmt: skip
         scenario.calls.append(call)
         scenario.in_flight += 1
         scenario.max_in_flight = max(scenario.max_in_flight, scenario.in_flight)

@@ -10,7 +10,7 @@ import pytest
 from llm_target_server import always, completion
 from starlette.responses import JSONResponse
 
-from aisec.core.errors import BudgetExhausted, ConfigError, TargetUnavailable
+from aisec.core.errors import BudgetExhausted, ConfigError
 from aisec.llm.targets import (
     CallableTarget,
     ChatRequest,
@@ -162,20 +162,28 @@ def test_cache_answers_reruns_for_free(http, tmp_path, clock):
     cache.close()
 
 
+FLAKY = """
+from aisec.core.errors import TargetUnavailable
+
+calls = []
+
+
+def flaky(messages, tools):
+    calls.append(1)
+    if len(calls) == 1:
+        raise TargetUnavailable("hiccup")
+    return "fine"
+"""
+
+
 def test_transcript_records_answers_errors_and_cache_hits(tmp_path, clock):
-    calls = []
-
-    def flaky(messages, tools):
-        calls.append(1)
-        if len(calls) == 1:
-            raise TargetUnavailable("hiccup")
-        return "fine"
-
+    source = tmp_path / "flaky_bot.py"  # named by its file, so its answers can be cached
+    source.write_text(FLAKY)
     path = tmp_path / "transcripts" / "run.jsonl"
     log = TranscriptLog(path)
     cache = ResponseCache(tmp_path / "c.sqlite")
-    guarded = Guarded(CallableTarget(flaky, name="bot"), Policy(transcript=log, cache=cache),
-                      clock=clock)  # fmt: skip
+    guarded = Guarded(CallableTarget(f"{source}:flaky", name="bot"),
+                      Policy(transcript=log, cache=cache), clock=clock)  # fmt: skip
     run(guarded.send(say("hi")))
     run(guarded.send(say("hi")))
     entries = [json.loads(line) for line in path.read_text().splitlines()]

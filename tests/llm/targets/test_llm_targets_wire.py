@@ -116,9 +116,9 @@ def test_retry_after_values():
 
 
 def test_redactor_scrubs_text_and_json():
-    redact = Redactor(["sk-long-secret", "sk-long", "abc"])  # too short to scrub: "abc"
-    assert redact.text("a sk-long-secret b sk-long abc") == "a *** b *** abc"
-    assert redact.value({"k": ["x sk-long-secret"], "sk-long": 1}) == {"k": ["x ***"], "***": 1}
+    redact = Redactor(["sk-long-secret", "sk-longer", "true"])  # too short to scrub: "true"
+    assert redact.text("a sk-long-secret b sk-longer true") == "a *** b *** true"
+    assert redact.value({"k": ["x sk-long-secret"], "sk-longer": 1}) == {"k": ["x ***"], "***": 1}
 
 
 @pytest.mark.parametrize("url", ["ftp://h/x", "file:///etc/passwd", "localhost:8000", "http://"])

@@ -15,7 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 MAX_RESPONSE_BYTES = 1_000_000
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
@@ -31,12 +31,15 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def endpoint(url: str) -> str:
-    """The chat-completions URL for a base URL (``.../v1``) or a full one."""
+    """The chat-completions URL for a base URL (``.../v1``) or a full one; a query
+    string (``?api-version=...``) stays after the path."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise JudgeUnavailable("judge URL must be http(s)://host/...")
-    base = url.rstrip("/")
-    return base if base.endswith("/chat/completions") else base + "/chat/completions"
+    path = parts.path.rstrip("/")
+    if not path.endswith("/chat/completions"):
+        path += "/chat/completions"
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
 
 def shown(url: str) -> str:
@@ -50,17 +53,30 @@ def shown(url: str) -> str:
 def _once(url: str, body: bytes, headers: dict[str, str], timeout: float) -> str:
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     opener = urllib.request.build_opener(_NoRedirect)
+    # urllib's timeout bounds each socket operation only: a server dripping a byte at a
+    # time would hold the judge (and its worker thread) for hours. A deadline on the whole.
+    deadline = time.monotonic() + timeout
     with opener.open(request, timeout=timeout) as response:
-        raw: bytes = response.read(MAX_RESPONSE_BYTES + 1)
+        raw = bytearray()
+        while len(raw) <= MAX_RESPONSE_BYTES:
+            if time.monotonic() > deadline:
+                raise JudgeUnavailable(f"no complete answer within {timeout:g} s")
+            chunk = response.read1(CHUNK)
+            if not chunk:
+                break
+            raw += chunk
     if len(raw) > MAX_RESPONSE_BYTES:
         raise JudgeUnavailable(f"answer larger than {MAX_RESPONSE_BYTES} bytes")
     try:
         content = json.loads(raw)["choices"][0]["message"]["content"]
-    except (ValueError, KeyError, IndexError, TypeError) as exc:
+    except (ValueError, KeyError, IndexError, TypeError, RecursionError) as exc:
         raise JudgeUnavailable(f"not a chat completion ({type(exc).__name__})") from None
     if not isinstance(content, str):
         raise JudgeUnavailable("the completion has no text content")
     return content
+
+
+CHUNK = 1 << 14
 
 
 def complete(

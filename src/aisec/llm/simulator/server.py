@@ -72,10 +72,12 @@ class _Server:
         if self.api_key is None:
             return True
         headers = dict(scope.get("headers") or [])
-        given = headers.get(b"authorization", b"").decode("latin-1")
-        scheme, _, token = given.partition(" ")
-        expected = self.api_key.encode()
-        return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), expected)
+        # Compared as bytes: the header's bytes against the key's UTF-8 (a non-ASCII key
+        # would never match a header decoded as Latin-1 and encoded back as UTF-8).
+        given = headers.get(b"authorization", b"")
+        scheme, _, token = given.partition(b" ")
+        expected = self.api_key.encode("utf-8")
+        return scheme.lower() == b"bearer" and hmac.compare_digest(token.strip(), expected)
 
     def _model(self) -> dict[str, Any]:
         return {"id": model_name(self.app), "object": "model", "created": 0, "owned_by": "aisec"}

@@ -83,6 +83,8 @@ def parse_request(raw: bytes) -> ChatRequest:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise RequestError("the request body is not valid JSON") from None
+    except RecursionError:
+        raise RequestError("the request body is nested too deeply") from None
     if not isinstance(body, dict):
         raise RequestError("the request body must be a JSON object")
     stream = body.get("stream", False)

@@ -13,13 +13,20 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from aisec.core.errors import TargetAnswerInvalid
+
 # A decoded answer kept for transcripts; beyond this it is replaced by a preview, since
 # a hostile target may answer megabytes and transcripts are kept and shared.
 RAW_CAP = 64 * 1024
+# Far deeper than any real answer (a chat completion nests 6 levels); bounds every
+# recursive walk of an answer (redaction, the cache, transcripts, reports).
+MAX_JSON_DEPTH = 128
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def canonical_json(value: Any) -> str:
@@ -36,8 +43,13 @@ class ChatRequest:
     max_tokens: int | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "messages", tuple(self.messages))
-        object.__setattr__(self, "tools", tuple(self.tools))
+        # A prompt is cleaned here, at the edge: a lone surrogate (a hostile answer quoted
+        # in the next turn) could be neither sent, hashed, cached nor recorded.
+        for name in ("messages", "tools"):
+            items = tuple(getattr(self, name))
+            if any(_dirty(item) for item in items):
+                items = tuple(clean(item) for item in items)
+            object.__setattr__(self, name, items)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -129,6 +141,8 @@ def capped_raw(value: Any) -> Mapping[str, Any] | None:
     """``value`` as transcripts keep it: a mapping, at most :data:`RAW_CAP` characters."""
     if value is None:
         return None
+    if too_deep(value):
+        return {"truncated": True, "preview": f"(nested deeper than {MAX_JSON_DEPTH} levels)"}
     text = canonical_json(value)
     if len(text) <= RAW_CAP and isinstance(value, Mapping):
         return value
@@ -163,3 +177,67 @@ def tool_call_out(call: Mapping[str, Any], index: int) -> ToolCallOut:
 def token_count(value: Any) -> int | None:
     """A usage count as reported, or None when the value is not a count."""
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def clean_text(text: str) -> str:
+    """``text`` that encodes as UTF-8: a lone surrogate (which a JSON ``"\\ud800"`` decodes
+    to) becomes U+FFFD, and a pair split across two strings is joined."""
+    if _SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def clean(value: Any) -> Any:
+    """JSON data with every string (keys too) passed through :func:`clean_text`. The
+    caller bounds the depth (see :func:`too_deep`)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, Mapping):
+        return {clean_text(k) if isinstance(k, str) else k: clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean(v) for v in value]
+    return value
+
+
+def _dirty(value: Any) -> bool:
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, Mapping):
+        return any(_dirty(k) or _dirty(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_dirty(v) for v in value)
+    return False
+
+
+def too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether ``value`` nests lists and mappings deeper than ``limit``; walked without
+    recursion, and a cycle counts as too deep."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, Mapping):
+            children: Iterable[Any] = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def decode_json(data: str | bytes, what: str) -> Any:
+    """JSON a target sent, cleaned (:func:`clean_text`). Raises ``ValueError`` when it is
+    not JSON and :class:`TargetAnswerInvalid` when it nests deeper than
+    :data:`MAX_JSON_DEPTH`, which the JSON decoder would meet as a ``RecursionError``."""
+    try:
+        value = json.loads(data)
+    except RecursionError:
+        value = None
+        deep = True
+    else:
+        deep = too_deep(value)
+    if deep:
+        raise TargetAnswerInvalid(f"{what} nests deeper than {MAX_JSON_DEPTH} levels")
+    return clean(value) if _dirty(value) else value

@@ -4,7 +4,9 @@ Before a request goes out, its cost is estimated on the high side (the request's
 characters / 4, plus the completion it may ask for) and reserved; concurrent requests
 see each other's reservations, so together they cannot pass a limit. When the answer
 comes, the reservation is replaced by the usage the target reports, or, when it reports
-none, by the estimate of the prompt and of the answer actually given.
+none, by the estimate of the prompt and of the answer actually given. A reported
+completion smaller than the answer's characters / 4 counts as that estimate instead, and
+a reported prompt of 0 as unreported, so that no server makes a request free.
 """
 
 from __future__ import annotations
@@ -83,11 +85,14 @@ class Budget:
     def settle(self, ask: Reservation, answer: ChatAnswer) -> None:
         self._drop(ask)
         prompt, completion, estimated = answer.prompt_tokens, answer.completion_tokens, 0
-        if prompt is None:
+        if not prompt:  # no report, or a report of 0, which no real request has
             prompt, estimated = ask.prompt_tokens, estimated + ask.prompt_tokens
-        if completion is None:
-            completion = answer.estimated_completion_tokens()
-            estimated += completion
+        # A report below what the answer's own text shows (a hostile or broken server
+        # saying 0) does not make the answer cheap: the larger counts.
+        least = answer.estimated_completion_tokens()
+        if completion is None or completion < least:
+            estimated += least - (completion or 0)
+            completion = least
         s = self.state
         self.state = Spent(s.requests + 1, s.cached, s.prompt_tokens + prompt,
                            s.completion_tokens + completion,

@@ -7,15 +7,23 @@ target says ``supports_tools = False`` and leaves tools out of what it sends.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from aisec.assurance.targets.http_target import public_url
-from aisec.core.errors import ConfigError, TargetAnswerInvalid
-from aisec.llm.targets.base import ChatAnswer, ChatRequest, canonical_json, capped_raw, text_of
-from aisec.llm.targets.redaction import Redactor
+from aisec.core.errors import ConfigError, TargetAnswerInvalid, TargetError
+from aisec.llm.targets.base import (
+    ChatAnswer,
+    ChatRequest,
+    canonical_json,
+    capped_raw,
+    decode_json,
+    text_of,
+)
+from aisec.llm.targets.cache import identity, secret_digest
+from aisec.llm.targets.redaction import Redactor, header_secrets, url_secrets
 from aisec.llm.targets.template import (
     PathMissing,
     fill,
@@ -47,7 +55,7 @@ class HttpTemplateTarget:
         self.template = parse_template(body_template)
         self.steps = parse_path(answer_path)
         headers = env_headers(headers_env or {})
-        self.redactor = Redactor(headers.values())
+        self.redactor = Redactor([*header_secrets(headers.values()), *url_secrets(url)])
         self.method, self.timeout, self.header_names = method.upper(), timeout, sorted(headers)
         self.channel = HttpChannel(url, headers, timeout, self.redactor)
         self.name = name or public_url(url)
@@ -63,6 +71,13 @@ class HttpTemplateTarget:
             "timeout": self.timeout,
         }  # fmt: skip
 
+    def cache_identity(self) -> dict[str, Any]:
+        """:meth:`describe` and, as SHA-256 only, the full URL and the header values."""
+        return {**identity(self.describe()), "private": {
+            "url": secret_digest(self.channel.url),
+            "headers": {k: secret_digest(v) for k, v in sorted(self.channel.headers.items())},
+        }}  # fmt: skip
+
     def body(self, request: ChatRequest) -> Any:
         users = [m for m in request.messages if m.get("role") == "user"]
         prompt = text_of(users[-1].get("content")) if users else ""
@@ -73,11 +88,20 @@ class HttpTemplateTarget:
 
     async def send(self, request: ChatRequest) -> ChatAnswer:
         started = time.perf_counter()
+        try:
+            answer, status = await self._send(request)
+        except TargetError as error:
+            raise self.redactor.error(error) from None
+        # Every string that leaves the target is scrubbed.
+        answer = self.redactor.answer(answer)
+        return replace(answer, status=status, seconds=time.perf_counter() - started)
+
+    async def _send(self, request: ChatRequest) -> tuple[ChatAnswer, int]:
         async with self.channel.open(self.method, self.body(request), self.timeout) as response:
             data = await read_capped(response)
         text = data.decode("utf-8", errors="replace")
         try:
-            decoded: Any = json.loads(text)
+            decoded: Any = decode_json(text, f"{self.name}: the answer")
         except ValueError:
             if self.steps:
                 raise TargetAnswerInvalid(f"{self.name}: the answer is not JSON") from None
@@ -90,12 +114,11 @@ class HttpTemplateTarget:
                 f"{self.name}: nothing at answer_path {format_path(self.steps)!r}: {exc}",
                 hint="fix answer_path to where the endpoint puts its answer",
             ) from None
-        return ChatAnswer(
-            content=_as_text(value),
-            finish_reason="stop", status=response.status_code,
-            seconds=time.perf_counter() - started,
+        answer = ChatAnswer(
+            content=_as_text(value), finish_reason="stop",
             raw=capped_raw(decoded if isinstance(decoded, Mapping) else {"body": decoded}),
         )  # fmt: skip
+        return answer, response.status_code
 
     async def aclose(self) -> None:
         await self.channel.aclose()

@@ -8,7 +8,6 @@ environment variable the user names, sent as a bearer token, and never shown:
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Mapping
@@ -16,17 +15,20 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from aisec.assurance.targets.http_target import public_url
-from aisec.core.errors import ConfigError, TargetAnswerInvalid
+from aisec.core.errors import ConfigError, TargetAnswerInvalid, TargetError
 from aisec.llm.targets.base import (
     ChatAnswer,
     ChatRequest,
+    canonical_json,
     capped_raw,
+    decode_json,
     text_of,
     token_count,
     tool_call_out,
 )
-from aisec.llm.targets.redaction import Redactor
-from aisec.llm.targets.stream import StreamAssembler
+from aisec.llm.targets.cache import identity, secret_digest
+from aisec.llm.targets.redaction import Redactor, header_secrets, url_secrets
+from aisec.llm.targets.stream import LineSplitter, StreamAssembler
 from aisec.llm.targets.transport import (
     MAX_ANSWER_BYTES,
     HttpChannel,
@@ -69,13 +71,12 @@ class OpenAIChatTarget:
                 raise ConfigError(f"environment variable {api_key_env} (the API key) is not set",
                                   hint=f"export {api_key_env}=...")  # fmt: skip
             headers["Authorization"] = f"Bearer {key}"
-        self.redactor = Redactor([*headers.values(), *(v.split()[-1] for v in headers.values())])
+        self.redactor = Redactor([*header_secrets(headers.values()), *url_secrets(base_url)])
         self.base_url, self.model, self.stream = base_url.rstrip("/"), model, stream
         self.api_key_env, self.header_names = api_key_env, sorted(headers_env or {})
         self.timeout, self.extra_body = timeout, dict(extra_body or {})
         self.max_tokens_field = max_tokens_field
-        self.channel = HttpChannel(f"{self.base_url}/chat/completions", headers, timeout,
-                                   self.redactor)  # fmt: skip
+        self.channel = HttpChannel(completions_url(base_url), headers, timeout, self.redactor)
         self.name = name or f"{model} at {public_url(self.base_url)}"
 
     def __repr__(self) -> str:
@@ -89,6 +90,15 @@ class OpenAIChatTarget:
             "extra_body": self.redactor.value(self.extra_body),
             "max_tokens_field": self.max_tokens_field,
         }  # fmt: skip
+
+    def cache_identity(self) -> dict[str, Any]:
+        """What the cache keys answers on: :meth:`describe` and what it hides (the full
+        URL, the header values, ``extra_body``), the hidden parts as SHA-256 only."""
+        return {**identity(self.describe()), "private": {
+            "url": secret_digest(self.channel.url),
+            "headers": {k: secret_digest(v) for k, v in sorted(self.channel.headers.items())},
+            "extra_body": secret_digest(canonical_json(self.extra_body)),
+        }}  # fmt: skip
 
     def payload(self, request: ChatRequest) -> dict[str, Any]:
         body: dict[str, Any] = {"model": self.model, "stream": self.stream,
@@ -110,47 +120,61 @@ class OpenAIChatTarget:
     async def send(self, request: ChatRequest) -> ChatAnswer:
         started = time.perf_counter()
         total = self.timeout * (STREAM_TOTAL_FACTOR if self.stream else 1)
-        async with self.channel.open("POST", self.payload(request), total) as response:
-            kind = response.headers.get("content-type", "")
-            if self.stream and kind.startswith("text/event-stream"):
-                answer = await self._streamed(response)
-            else:  # a server that ignores "stream" answers whole
-                answer = self._whole(await read_capped(response))
+        try:
+            async with self.channel.open("POST", self.payload(request), total) as response:
+                kind = response.headers.get("content-type", "")
+                if self.stream and kind.startswith("text/event-stream"):
+                    answer = await self._streamed(response)
+                else:  # a server that ignores "stream" answers whole
+                    answer = self._whole(await read_capped(response))
+        except TargetError as error:
+            raise self.redactor.error(error) from None
+        # Every string that leaves the target is scrubbed, tool calls included.
+        answer = self.redactor.answer(answer)
         return replace(answer, status=response.status_code, seconds=time.perf_counter() - started)
 
     async def aclose(self) -> None:
         await self.channel.aclose()
 
     async def _streamed(self, response: httpx.Response) -> ChatAnswer:
-        assembler, pending, size = StreamAssembler(), b"", 0
-        async for chunk in response.aiter_bytes():
+        assembler, lines, size = StreamAssembler(self.redactor), LineSplitter(), 0
+        async for chunk in response.aiter_raw():  # as sent: no decoder runs
             size += len(chunk)
             if size > MAX_ANSWER_BYTES:
                 raise too_large(MAX_ANSWER_BYTES)
-            *lines, pending = (pending + chunk).split(b"\n")
-            for line in lines:
-                assembler.feed_line(line.rstrip(b"\r").decode("utf-8", errors="replace"))
+            for line in lines.feed(chunk):
+                assembler.feed_line(line)
+                if assembler.done:
+                    break
             if assembler.done:
                 break
-        if pending and not assembler.done:
-            assembler.feed_line(pending.rstrip(b"\r").decode("utf-8", errors="replace"))
+        rest = lines.rest()
+        if rest is not None and not assembler.done:
+            assembler.feed_line(rest)
         assembler.finish()
         prompt, completion = assembler.tokens()
         raw = {"streamed_chunks": assembler.chunks, "finish_reason": assembler.finish_reason,
                "usage": assembler.usage, "done": assembler.done}  # fmt: skip
         return ChatAnswer(
-            content=self.redactor.text("".join(assembler.content)),
-            tool_calls=assembler.tool_calls(), finish_reason=assembler.finish_reason,
-            prompt_tokens=prompt, completion_tokens=completion,
-            raw=capped_raw(self.redactor.value(raw)),
+            content="".join(assembler.content), tool_calls=assembler.tool_calls(),
+            finish_reason=assembler.finish_reason, prompt_tokens=prompt,
+            completion_tokens=completion, raw=capped_raw(self.redactor.value(raw)),
         )  # fmt: skip
 
     def _whole(self, data: bytes) -> ChatAnswer:
         try:
-            body = json.loads(data)
+            body = decode_json(data, f"{self.name}: the answer")
         except ValueError:
             raise TargetAnswerInvalid(f"{self.name}: the answer is not JSON") from None
         return parse_completion(self.redactor.value(body), self.name)
+
+
+def completions_url(base_url: str) -> str:
+    """``{base_url}/chat/completions``, the path added before any query string (Azure's
+    ``?api-version=...``); a fragment is never sent, so it is dropped."""
+    base = base_url.partition("#")[0]
+    path, mark, query = base.partition("?")
+    return f"{path.rstrip('/')}/chat/completions{mark}{query}"
 
 
 def parse_completion(body: Any, name: str) -> ChatAnswer:

@@ -11,6 +11,8 @@ Retry-After when that is longer (capped, so a hostile server cannot park a run).
 from __future__ import annotations
 
 import asyncio
+import logging
+import math
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,9 +20,11 @@ from typing import Any
 from aisec.core.errors import ConfigError, TargetError, TargetUnavailable
 from aisec.llm.targets.base import ChatAnswer, ChatRequest, Target
 from aisec.llm.targets.budget import Budget, Spent
-from aisec.llm.targets.cache import ResponseCache
+from aisec.llm.targets.cache import ResponseCache, target_identity
 from aisec.llm.targets.pacing import Clock, MonotonicClock, TokenBucket
 from aisec.llm.targets.transcript import TranscriptLog
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,9 @@ class Policy:
                                                    self.max_cost)), "budgets must be >= 0"),
             (min(self.price_per_1k_prompt, self.price_per_1k_completion) < 0,
              "prices must be >= 0"),
+            (not math.isfinite(self.backoff), "backoff must be finite"),
+            (not (math.isfinite(self.max_retry_after) and 0 < self.max_retry_after <= 600),
+             "max_retry_after must be > 0 and <= 600 seconds"),
         ]  # fmt: skip
         for wrong, message in problems:
             if wrong:
@@ -87,30 +94,62 @@ class Guarded:
     def spent(self) -> Spent:
         return self.budget.state
 
+    def cache_identity(self) -> dict[str, Any] | None:
+        return target_identity(self.target)
+
     async def send(self, request: ChatRequest) -> ChatAnswer:
         self._bind()
-        cache, transcript = self.policy.cache, self.policy.transcript
-        description = self.target.describe()
-        if cache is not None:
-            hit = await cache.get(description, request)
+        cache = self.policy.cache
+        key = None if cache is None else target_identity(self.target)
+        if cache is not None and key is not None:
+            hit = await self._cache_get(cache, key, request)
             if hit is not None:
                 self.budget.count_cached()
-                if transcript is not None:
-                    transcript.record(self.name, request, answer=hit, attempts=0)
+                self._record(request, answer=hit, attempts=0)
                 return hit
         tried: list[int] = []  # the attempts actually sent, for the transcript
         try:
             async with self.slots:
                 answer = await self._attempts(request, tried)
         except TargetError as error:
-            if transcript is not None:
-                transcript.record(self.name, request, error=error, attempts=len(tried))
+            self._record(request, error=error, attempts=len(tried))
             raise
-        if cache is not None:
-            await cache.put(description, request, answer)
-        if transcript is not None:
-            transcript.record(self.name, request, answer=answer, attempts=len(tried))
+        if cache is not None and key is not None:
+            await self._cache_put(cache, key, request, answer)
+        self._record(request, answer=answer, attempts=len(tried))
         return answer
+
+    # The cache and the transcript serve the run; when one fails (a full disk, a locked
+    # file, an answer that cannot be stored) the run goes on without it, and says so.
+
+    async def _cache_get(self, cache: ResponseCache, key: dict[str, Any],
+                         request: ChatRequest) -> ChatAnswer | None:  # fmt: skip
+        try:
+            return await cache.get(key, request)
+        except Exception as exc:
+            log.warning("red-team cache %s: cannot read an answer of %s: %s: %s", cache.path,
+                        self.name, type(exc).__name__, str(exc)[:200])  # fmt: skip
+            return None
+
+    async def _cache_put(self, cache: ResponseCache, key: dict[str, Any], request: ChatRequest,
+                         answer: ChatAnswer) -> None:  # fmt: skip
+        try:
+            await cache.put(key, request, answer)
+        except Exception as exc:
+            log.warning("red-team cache %s: cannot store an answer of %s: %s: %s", cache.path,
+                        self.name, type(exc).__name__, str(exc)[:200])  # fmt: skip
+
+    def _record(self, request: ChatRequest, *, answer: ChatAnswer | None = None,
+                error: TargetError | None = None, attempts: int) -> None:  # fmt: skip
+        transcript = self.policy.transcript
+        if transcript is None:
+            return
+        try:
+            transcript.record(self.name, request, answer=answer, error=error, attempts=attempts)
+        except Exception as exc:
+            log.warning("red-team transcript %s: cannot record an exchange with %s: %s: %s",
+                        transcript.path or "(in memory)", self.name, type(exc).__name__,
+                        str(exc)[:200])  # fmt: skip
 
     def _bind(self) -> None:
         # asyncio's semaphores and locks belong to one event loop; a script that runs a

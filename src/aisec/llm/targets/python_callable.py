@@ -23,13 +23,20 @@ from typing import Any
 
 from aisec.core.errors import TargetAnswerInvalid, TargetError, TargetUnavailable
 from aisec.llm.targets.base import (
+    MAX_JSON_DEPTH,
     ChatAnswer,
     ChatRequest,
     capped_raw,
     text_of,
     token_count,
+    too_deep,
     tool_call_out,
 )
+from aisec.llm.targets.cache import identity
+from aisec.llm.targets.redaction import Redactor
+
+# No secret is sent to a function, but what it answers is made safe to encode alike.
+_CLEAN = Redactor(())
 
 
 class CallableTarget:
@@ -55,6 +62,12 @@ class CallableTarget:
         return {"kind": "callable", "name": self.name, "callable": self.spec,
                 "sha256": self.digest, "supports_tools": self.supports_tools}  # fmt: skip
 
+    def cache_identity(self) -> dict[str, Any] | None:
+        """None (not cached) for a function given as an object: two lambdas or closures
+        share a name, and nothing tells their answers apart. One named by its file or
+        module is keyed on its file's SHA-256."""
+        return identity(self.describe()) if self.digest else None
+
     async def send(self, request: ChatRequest) -> ChatAnswer:
         messages = [copy.deepcopy(dict(m)) for m in request.messages]
         tools = [copy.deepcopy(dict(t)) for t in request.tools] if self.supports_tools else []
@@ -66,14 +79,21 @@ class CallableTarget:
                 result = await asyncio.to_thread(self.function, messages, tools)
                 if inspect.isawaitable(result):
                     result = await result
-        except TargetError:
-            raise  # the function's own verdict, e.g. TargetUnavailable to ask for a retry
+        except TargetError as error:
+            # The function's own verdict, e.g. TargetUnavailable to ask for a retry.
+            raise _CLEAN.error(error) from None
         except Exception as exc:
-            raise TargetUnavailable(f"{self.name} raised {type(exc).__name__}: {exc}",
-                                    retryable=False) from exc  # fmt: skip
+            raise _CLEAN.error(TargetUnavailable(f"{self.name} raised {type(exc).__name__}: "
+                                                 f"{exc}", retryable=False)) from exc  # fmt: skip
         return replace(self.answer(result), seconds=time.perf_counter() - started)
 
     def answer(self, result: Any) -> ChatAnswer:
+        return _CLEAN.answer(self._answer(result))
+
+    def _answer(self, result: Any) -> ChatAnswer:
+        if too_deep(result):
+            raise TargetAnswerInvalid(f"{self.name} answered data nested deeper than "
+                                      f"{MAX_JSON_DEPTH} levels (or a cycle)")  # fmt: skip
         if isinstance(result, str):
             return ChatAnswer(content=result, finish_reason="stop", raw={"content": result})
         if not isinstance(result, Mapping):

@@ -4,19 +4,56 @@ Content arrives in pieces; each tool call arrives as pieces keyed by ``index`` (
 and name first, then its arguments a few characters at a time); the usage comes in a
 last chunk with no choices when ``stream_options.include_usage`` was asked for. Only the
 first choice is read, as only one is requested.
+
+The bytes are cut into lines by :class:`LineSplitter`, which looks for line ends only in
+the bytes just received (so that a server dripping a long line byte by byte costs linear
+time) and refuses a line longer than :data:`MAX_LINE_BYTES`.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from aisec.core.errors import TargetAnswerInvalid, TargetUnavailable
-from aisec.llm.targets.base import ToolCallOut, token_count
+from aisec.llm.targets.base import ToolCallOut, decode_json, token_count
+from aisec.llm.targets.redaction import Redactor
 
 MAX_TOOL_CALLS = 128  # far above any real turn; bounds what a hostile stream can make us hold
+MAX_LINE_BYTES = 1024 * 1024  # one event line; a real chunk is a few hundred bytes
+
+
+class LineSplitter:
+    """Bytes as they arrive, out as whole lines (without their line ending)."""
+
+    def __init__(self, cap: int = MAX_LINE_BYTES) -> None:
+        self.cap = cap
+        self.pending = bytearray()
+
+    def feed(self, chunk: bytes) -> list[str]:
+        lines, start = [], 0
+        while (end := chunk.find(b"\n", start)) >= 0:
+            self.pending += chunk[start:end]
+            lines.append(self._line())
+            start = end + 1
+        self.pending += chunk[start:]
+        self._check()
+        return lines
+
+    def rest(self) -> str | None:
+        """What is left after the last line end, if anything."""
+        return self._line() if self.pending else None
+
+    def _line(self) -> str:
+        self._check()
+        line = bytes(self.pending).rstrip(b"\r").decode("utf-8", errors="replace")
+        self.pending.clear()
+        return line
+
+    def _check(self) -> None:
+        if len(self.pending) > self.cap:
+            raise TargetAnswerInvalid(f"the stream holds a line longer than {self.cap} bytes")
 
 
 @dataclass
@@ -29,7 +66,8 @@ class _Call:
 class StreamAssembler:
     """Feed it the stream's lines; it keeps what the answer is so far."""
 
-    def __init__(self) -> None:
+    def __init__(self, redactor: Redactor | None = None) -> None:
+        self.redactor = redactor or Redactor(())
         self.content: list[str] = []
         self.calls: dict[int, _Call] = {}
         self.finish_reason: str | None = None
@@ -58,7 +96,7 @@ class StreamAssembler:
             self.done = True
             return
         try:
-            chunk = json.loads(data)
+            chunk = decode_json(data, "a stream event")
         except ValueError:
             raise TargetAnswerInvalid("the stream holds an event that is not JSON") from None
         if not isinstance(chunk, Mapping):
@@ -70,7 +108,8 @@ class StreamAssembler:
         if chunk.get("error"):
             error = chunk["error"]
             message = error.get("message") if isinstance(error, Mapping) else error
-            raise TargetUnavailable(f"the stream ended with an error: {str(message)[:300]}")
+            detail = self.redactor.cut(" ".join(str(message).split()), 300)
+            raise TargetUnavailable(f"the stream ended with an error: {detail}")
         if isinstance(chunk.get("usage"), Mapping):
             self.usage = chunk["usage"]
         choices = chunk.get("choices")

@@ -3,8 +3,10 @@
 
 The endpoint is the user's choice, but what it answers is untrusted: redirects are never
 followed (they would carry the API key to a host nobody configured), answers stop at
-:data:`MAX_ANSWER_BYTES` whether streamed or not, and the secrets sent in headers are
-scrubbed from every message and transcript, since error bodies sometimes echo them.
+:data:`MAX_ANSWER_BYTES` whether streamed or not and are read as sent (a compressed
+answer is refused: no decoder runs, since a few hundred bytes of brotli inflate to
+gigabytes), and the secrets sent are scrubbed from every message and transcript, since
+error bodies sometimes echo them.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import importlib.util
+import ipaddress
 import json
 import os
+import re
 import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -33,17 +37,58 @@ if TYPE_CHECKING:
     import httpx
 
 MAX_ANSWER_BYTES = 8 * 1024 * 1024
+ERROR_BODY_BYTES = 64 * 1024  # of an error answer, enough for its message
 _RETRYABLE = frozenset({408, 425, 429, 500, 502, 503, 504})
+_HOST = re.compile(rb"[A-Za-z0-9._~-]+")
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
 
 
 def check_url(url: str) -> str:
+    """``url`` when it is an http(s) URL that can be sent to; a :class:`ConfigError`
+    naming what is wrong (never at the first request)."""
     scheme, sep, rest = url.partition("://")
     if not sep or scheme.lower() not in ("http", "https") or not rest.strip("/"):
         raise ConfigError(
             f"target URL {public_url(url)}: only http:// and https:// URLs are supported",
             hint="write the endpoint as https://host/path",
         )
+    if importlib.util.find_spec("httpx") is None:
+        return url  # HttpChannel says that httpx is missing
+    import httpx
+
+    try:
+        parsed = httpx.URL(url)
+        host, port = parsed.raw_host, parsed.port
+    except (httpx.InvalidURL, ValueError, UnicodeError):
+        host, port = b"", None
+    if not _valid_host(host) or not (port is None or 0 < port < 65536):
+        raise ConfigError(f"target URL {public_url(url)}: not a valid host and port",
+                          hint="write the endpoint as https://host[:port]/path")  # fmt: skip
     return url
+
+
+def _valid_host(host: bytes) -> bool:
+    if b":" in host:  # an IPv6 address, its brackets taken off
+        try:
+            ipaddress.IPv6Address(host.decode("ascii"))
+        except ValueError:
+            return False
+        return True
+    return _HOST.fullmatch(host) is not None and host.strip(b".") != b""
+
+
+def check_headers(headers: Mapping[str, str]) -> None:
+    """Headers that HTTP can carry: the error names the header, never its value."""
+    for name, value in headers.items():
+        if not _HEADER_NAME.fullmatch(name):
+            raise ConfigError(f"header name {name!r} is not a valid HTTP header name")
+        if not _HEADER_VALUE.fullmatch(value) or value != value.strip():
+            raise ConfigError(
+                f"the value of header {name} is not plain ASCII text",
+                hint="check the environment variable: no accents, line breaks or spaces "
+                "around the value",
+            )
 
 
 def env_headers(headers_env: Mapping[str, str]) -> dict[str, str]:
@@ -81,6 +126,7 @@ class HttpChannel:
                  redactor: Redactor) -> None:  # fmt: skip
         if importlib.util.find_spec("httpx") is None:
             raise ConfigError("HTTP targets need httpx", hint="pip install 'aisec[redteam]'")
+        check_headers(headers)
         self.url, self.shown, self.redactor = check_url(url), public_url(url), redactor
         self.timeout, self.headers = timeout, dict(headers)
         self._client: httpx.AsyncClient | None = None
@@ -99,7 +145,7 @@ class HttpChannel:
             self._client = httpx.AsyncClient(
                 follow_redirects=False,
                 timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)),
-                # Compressed answers would be inflated before the size cap sees them.
+                # Compressed answers are refused (see open), so none is asked for.
                 headers={**self.headers, "Accept-Encoding": "identity"},
             )
         return self._client
@@ -113,9 +159,20 @@ class HttpChannel:
         try:
             async with asyncio.timeout(total):
                 async with self.client().stream(method, self.url, json=body) as response:
+                    encoding = _content_encoding(response)
                     if not 200 <= response.status_code < 300:
-                        text = (await read_some(response, 64 * 1024)).decode(errors="replace")
+                        text = "(a compressed body, not read)"
+                        if encoding is None:
+                            data = await read_some(response, ERROR_BODY_BYTES)
+                            cut = len(data) >= ERROR_BODY_BYTES  # may end inside a secret
+                            text = self.redactor.text(data.decode(errors="replace"), partial=cut)
                         raise self.status_error(response, text)
+                    if encoding is not None:
+                        raise TargetAnswerInvalid(
+                            f"{self.shown}: the answer is compressed ({encoding[:40]}); "
+                            "only uncompressed answers are read",
+                            hint="configure the server or gateway not to compress answers",
+                        )
                     yield response
         except TimeoutError:
             raise TargetUnavailable(f"{self.shown}: no complete answer within {total:g} s",
@@ -134,7 +191,7 @@ class HttpChannel:
             return TargetRefused(f"{self.shown}: redirect (HTTP {status}) to {where} refused",
                                  hint="configure the final URL; redirects are never followed",
                                  status=status)  # fmt: skip
-        detail = self.redactor.text(_error_detail(text))
+        detail = _error_detail(text, self.redactor)
         message = f"{self.shown}: HTTP {status}: {detail}"
         if status in _RETRYABLE:
             wait = retry_after(response.headers.get("retry-after"))
@@ -153,7 +210,7 @@ async def read_capped(response: httpx.Response, cap: int = MAX_ANSWER_BYTES) -> 
     if declared.isdigit() and int(declared) > cap:
         raise too_large(cap)
     parts, size = [], 0
-    async for chunk in response.aiter_bytes():
+    async for chunk in response.aiter_raw():  # as sent: no decoder runs
         size += len(chunk)
         if size > cap:
             raise too_large(cap)
@@ -164,7 +221,7 @@ async def read_capped(response: httpx.Response, cap: int = MAX_ANSWER_BYTES) -> 
 async def read_some(response: httpx.Response, limit: int) -> bytes:
     """The first ``limit`` bytes, for an error body: the rest is not worth reading."""
     parts, size = [], 0
-    async for chunk in response.aiter_bytes():
+    async for chunk in response.aiter_raw():
         parts.append(chunk[: limit - size])
         size += len(parts[-1])
         if size >= limit:
@@ -176,11 +233,19 @@ def too_large(cap: int) -> TargetAnswerInvalid:
     return TargetAnswerInvalid(f"the answer is larger than {cap} bytes; it was not read")
 
 
-def _error_detail(text: str) -> str:
-    """An error body in one short line: OpenAI's ``error.message`` when present."""
+def _content_encoding(response: httpx.Response) -> str | None:
+    """The answer's Content-Encoding, None when it has none (or "identity")."""
+    value = response.headers.get("content-encoding", "")
+    codings = [c.strip().lower() for c in value.split(",")]
+    return None if all(c in ("", "identity") for c in codings) else value
+
+
+def _error_detail(text: str, redactor: Redactor) -> str:
+    """An error body in one short line, scrubbed before it is cut: OpenAI's
+    ``error.message`` when present."""
     try:
         body = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         body = None
     if isinstance(body, Mapping):
         error = body.get("error")
@@ -188,4 +253,4 @@ def _error_detail(text: str) -> str:
             text = error["message"]
         elif isinstance(error, str):
             text = error
-    return " ".join(text.split())[:300] or "(no body)"
+    return redactor.cut(" ".join(redactor.text(text).split()), 300) or "(no body)"
