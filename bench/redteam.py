@@ -377,9 +377,18 @@ def excerpt(entry: dict[str, Any], chars: int = 150) -> str:
     answers = [m for m in entry["messages"] if m.get("role") == "assistant"]
     last = answers[-1] if answers else {}
     text = (last.get("content") or "") or json.dumps(last.get("tool_calls", ""))
-    text = " ".join(text.split())
+    text = _masked(" ".join(text.split()))
     text = text[:chars] + ("…" if len(text) > chars else "")
     return text.replace("|", "\\|").replace("`", "'")
+
+
+_KEY_SHAPED = re.compile(r"\b(sk-(?:proj-)?)[A-Za-z0-9_-]{8,}")
+
+
+def _masked(text: str) -> str:
+    """The simulator's planted keys shown by prefix only: a results file in a repository
+    must not carry strings that secret scanners (aisec's own too) report as keys."""
+    return _KEY_SHAPED.sub(lambda m: m.group(1) + "…(planted canary)", text)
 
 
 def fired(entry: dict[str, Any]) -> str:
@@ -387,7 +396,7 @@ def fired(entry: dict[str, Any]) -> str:
     text = "; ".join(
         f"{v['detector'].removeprefix('llm.detector.')}: {v['evidence']}" for v in hits
     ) or "; ".join(v["evidence"] for v in entry["verdicts"])
-    text = " ".join(text.split())[:150]
+    text = _masked(" ".join(text.split()))[:150]
     return text.replace("|", "\\|").replace("`", "'")
 
 
