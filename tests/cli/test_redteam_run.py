@@ -340,22 +340,6 @@ def test_probes_lists_the_families(capsys):
     assert "llm.probe.indirect-injection" in listed and "AML.T0051.001" in listed
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'runs.db'}"
-        return
-    from databases import drop_schema, new_schema_url, postgres_admin_engine
-
-    engines = postgres_admin_engine()
-    admin = next(engines)
-    url, schema = new_schema_url(admin, "aisec_redteam")
-    try:
-        yield url
-    finally:
-        drop_schema(admin, schema)
-
-
 def test_a_recorded_campaign_is_governance_evidence(tmp_path, capsys, canaries, database):
     from datetime import date
 

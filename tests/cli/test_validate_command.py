@@ -601,23 +601,6 @@ def test_command_needs_inputs_and_a_source_is_needed(tmp_path, capsys):
 # 7. Recording and governance evidence.
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'runs.db'}"
-        return
-    from databases import drop_schema, new_schema_url, postgres_admin_engine
-
-    engines = postgres_admin_engine()
-    admin = next(engines)
-    url, schema = new_schema_url(admin, "aisec_validate")
-    try:
-        yield url
-    finally:
-        drop_schema(admin, schema)
-        engines.close()
-
-
 def test_recorded_run_is_governance_evidence(two_detectors, tmp_path, capsys, database):
     from aisec.services.governance_coverage import checks_run, measured_runs
     from aisec.store import open_store

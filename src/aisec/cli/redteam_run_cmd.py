@@ -11,6 +11,7 @@ import typer
 
 from aisec.cli.options import RecordDatabaseOption, RecordOption, SeverityName
 from aisec.cli.scan_cmd import SystemOption
+from aisec.cli.test_cmd import _extra_outputs, _write
 from aisec.core.errors import UsageError
 
 FORMATS = ("console", "json", "html", "junit", "sarif")
@@ -162,7 +163,7 @@ def run(
 
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    extra = [_also(spec) for spec in also or []]
+    extra = _extra_outputs(also or [], FORMATS[1:])
     settings = load_settings({"record_runs": True if system and record is None else record})
     built = build_target(TargetOptions(
         file=target, openai=openai, model=model, api_key_env=api_key_env, callable=python,
@@ -233,21 +234,12 @@ def _check_rewrites(families: list[str]) -> None:
         raise UsageError(f"--rewrite {unknown[0]!r}: the families are {', '.join(FAMILIES)}")
 
 
-def _also(spec: str) -> tuple[str, Path]:
-    name, sep, file = spec.partition("=")
-    if not sep or not file or name not in FORMATS or name == "console":
-        raise UsageError(f"--also {spec!r}: expected FORMAT=FILE with FORMAT one of "
-                         f"{', '.join(FORMATS[1:])}")  # fmt: skip
-    return name, Path(file)
-
-
 def _render(report: Any, fmt: str, verdict: Any, *, to_terminal: bool) -> str:
     if fmt == "sarif":
+        from aisec.llm.probes.base import probe_classes
         from aisec.report.render import render
-        from aisec.services.redteaming import registered_probes
 
-        rules = [type(p) for p in registered_probes()]
-        return render(report.run, "sarif", fail_on=verdict, rules=rules)
+        return render(report.run, "sarif", fail_on=verdict, rules=probe_classes())
     from aisec.cli.test_cmd import _render as render_plan
 
     out: str = render_plan(report, fmt, to_terminal=to_terminal)
@@ -256,12 +248,6 @@ def _render(report: Any, fmt: str, verdict: Any, *, to_terminal: bool) -> str:
 
         out = render_redteam_summary(report) + out
     return out
-
-
-def _write(path: Path, text: str) -> None:
-    from aisec.cli.test_cmd import _write as write
-
-    write(path, text)
 
 
 def _progress() -> Any:

@@ -109,14 +109,16 @@ def plan_command(
     return code
 
 
-def _extra_outputs(specs: list[str]) -> list[tuple[str, Path]]:
+def _extra_outputs(
+    specs: list[str], formats: tuple[str, ...] = ("json", "html", "junit")
+) -> list[tuple[str, Path]]:
+    """``--also FORMAT=FILE`` options as (format, file) pairs, ``formats`` allowed."""
     out = []
+    named = f"{', '.join(formats[:-1])} or {formats[-1]}"
     for spec in specs:
         name, sep, file = spec.partition("=")
-        if not sep or not file or name not in PlanFormat.__members__ or name == "console":
-            raise UsageError(
-                f"--also {spec!r}: expected FORMAT=FILE with FORMAT json, html or junit"
-            )
+        if not sep or not file or name not in formats:
+            raise UsageError(f"--also {spec!r}: expected FORMAT=FILE with FORMAT {named}")
         out.append((name, Path(file)))
     return out
 

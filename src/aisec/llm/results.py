@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from aisec.assurance.stats import wilson
 from aisec.core.run import Measurement
 from aisec.llm.execute import AttemptResult
-from aisec.llm.probes.base import OUTCOME_PREFIX, Probe
+from aisec.llm.probes.base import OUTCOME_PREFIX, Probe, probe_classes
 
 if TYPE_CHECKING:
     from aisec.assurance.plans.result import PlanReport, TestOutcome
@@ -191,11 +191,4 @@ def campaign_report(
 
 
 def _registered(probe_id: str) -> dict[str, type[Probe]]:
-    from aisec.core.registry import default_registry
-
-    for entry in default_registry():
-        check = entry.check
-        probe = entry.enabled and isinstance(check, type) and issubclass(check, Probe)
-        if probe and check is not None and check.id == probe_id:
-            return {probe_id: check}  # type: ignore[dict-item]
-    return {}
+    return {c.id: c for c in probe_classes() if c.id == probe_id}

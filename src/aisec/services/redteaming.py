@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aisec.core.errors import ConfigError
-from aisec.llm.probes.base import Probe, ProbeContext
+from aisec.llm.probes.base import Probe, ProbeContext, probe_classes
 from aisec.llm.results import Options, test_name
 
 if TYPE_CHECKING:
@@ -53,14 +53,7 @@ class RedteamSpec:
 
 def registered_probes() -> list[Probe]:
     """One instance of every registered probe, in id order."""
-    from aisec.core.registry import default_registry
-
-    classes = [
-        e.check
-        for e in default_registry()
-        if e.enabled and isinstance(e.check, type) and issubclass(e.check, Probe)
-    ]
-    return [cls() for cls in sorted(classes, key=lambda c: c.id)]
+    return [cls() for cls in probe_classes()]
 
 
 def select_probes(families: Sequence[str], variants: int | None = None) -> list[Probe]:

@@ -85,3 +85,15 @@ class Probe(ThresholdCheck):
             return attempts
         keep = sorted(context.rng(self.id).sample(range(len(attempts)), self.variants))
         return [attempts[i] for i in keep]
+
+
+def probe_classes() -> list[type[Probe]]:
+    """Every enabled probe of the registry (built-in or a plugin's), in id order."""
+    from aisec.core.registry import default_registry
+
+    found = [
+        e.check
+        for e in default_registry()
+        if e.enabled and isinstance(e.check, type) and issubclass(e.check, Probe)
+    ]
+    return sorted(found, key=lambda c: c.id)
